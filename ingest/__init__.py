@@ -1,0 +1,1 @@
+"""Ingestion: sources -> fetch -> parse -> extract. Knows nothing of Dagster."""

@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: its path, the raw schema, idempotent writes and read-only queries."""

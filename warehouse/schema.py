@@ -1,0 +1,77 @@
+"""DDL of the raw schema: the contract between ingest, dbt sources and every later model."""
+
+RAW_SCHEMA = "raw"
+
+RAW_TABLES_DDL: dict[str, str] = {
+    "articles": """
+        create table if not exists raw.articles (
+            article_id        varchar primary key,   -- stable hash of canonical_url
+            url               varchar not null,
+            canonical_url     varchar not null,
+            source            varchar not null,
+            title             varchar,
+            published_at      timestamp,
+            lang              varchar,               -- en | zh-Hans | zh-Hant
+            body_text         varchar not null,
+            content_sha256    varchar not null,
+            first_fetched_at  timestamp not null,
+            last_fetched_at   timestamp not null
+        )""",
+    "fetch_log": """
+        create table if not exists raw.fetch_log (
+            source        varchar not null,
+            url           varchar not null,
+            started_at    timestamp not null,
+            http_status   integer,
+            bytes         bigint not null,
+            elapsed_ms    integer not null,
+            outcome       varchar not null,        -- new | changed | unchanged | not_modified | skipped | error
+            error         varchar
+        )""",
+    "deal_mentions": """
+        create table if not exists raw.deal_mentions (
+            mention_id          varchar primary key,
+            article_id          varchar not null,
+            investor_raw        varchar,
+            investor            varchar,
+            target_raw          varchar,
+            target              varchar,
+            amount_min          double,
+            amount_max          double,
+            currency            varchar,
+            qualifier           varchar,
+            amount_usd_min      double,
+            amount_usd_max      double,
+            valuation           double,
+            valuation_currency  varchar,
+            status              varchar,
+            deal_type           varchar,
+            aggregate           boolean not null,
+            evidence            varchar not null,
+            sentence_start      integer not null,
+            sentence_end        integer not null,
+            extractor_version   varchar not null,
+            extracted_at        timestamp not null
+        )""",
+    "capex_mentions": """
+        create table if not exists raw.capex_mentions (
+            mention_id          varchar primary key,
+            article_id          varchar not null,
+            company_raw         varchar,
+            company             varchar,
+            period              varchar,
+            capex_kind          varchar,
+            amount_min          double,
+            amount_max          double,
+            currency            varchar,
+            qualifier           varchar,
+            amount_usd_min      double,
+            amount_usd_max      double,
+            aggregate           boolean not null,
+            evidence            varchar not null,
+            sentence_start      integer not null,
+            sentence_end        integer not null,
+            extractor_version   varchar not null,
+            extracted_at        timestamp not null
+        )""",
+}
