@@ -74,4 +74,13 @@ RAW_TABLES_DDL: dict[str, str] = {
             extractor_version   varchar not null,
             extracted_at        timestamp not null
         )""",
+    "extractions": """
+        create table if not exists raw.extractions (
+            article_id          varchar primary key,   -- one row per article the extractor has read
+            content_sha256      varchar not null,      -- the body it read: a changed body is re-extracted
+            extractor_version   varchar not null,      -- a new extractor re-extracts old articles
+            extracted_at        timestamp not null,
+            n_deals             integer not null,
+            n_capex             integer not null
+        )""",
 }

@@ -1,0 +1,30 @@
+# dealwire: `make run` runs the whole pipeline on the bundled sample corpus; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test ui eval sql clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/dealwire run
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+ui: $(STAMP)
+	$(BIN)/dealwire ui
+
+eval: $(STAMP)
+	$(BIN)/python -m ingest.evaluate
+
+clean:
+	rm -rf $(VENV) data dbt_project/target dbt_project/logs

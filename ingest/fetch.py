@@ -1,0 +1,143 @@
+"""HTTP fetching with manners: a descriptive User-Agent, timeouts, a size cap, bounded retries."""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import requests
+
+DEFAULT_USER_AGENT = "dealwire/0.1 (+https://github.com/dealwire/dealwire; news research crawler)"
+_RETRY_STATUSES = {429, 500, 502, 503, 504}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.IGNORECASE)
+_ACCEPTED_TYPES = ("html", "xml", "rss", "atom", "text/plain")
+
+
+class FetchError(RuntimeError):
+    """A URL could not be fetched; the message is fit for raw.fetch_log."""
+
+    def __init__(self, message: str, http_status: int | None = None, nbytes: int = 0):
+        super().__init__(message)
+        self.http_status = http_status
+        self.nbytes = nbytes
+
+
+@dataclass(frozen=True)
+class Response:
+    url: str  # after redirects
+    status: int
+    content: bytes
+    content_type: str
+    header_charset: str | None
+    started_at: datetime
+    elapsed_ms: int
+
+    def text(self) -> str:
+        return decode_html(self.content, self.header_charset)
+
+
+@dataclass
+class Fetcher:
+    user_agent: str = DEFAULT_USER_AGENT
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 15.0
+    max_bytes: int = 5 * 1024 * 1024
+    max_attempts: int = 3
+    backoff_s: float = 0.5
+    max_redirects: int = 5
+
+    def __post_init__(self) -> None:
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = self.user_agent
+        self.session.max_redirects = self.max_redirects
+
+    def get(self, url: str) -> Response:
+        if not url.startswith(("http://", "https://")):
+            raise FetchError(f"refusing non-http(s) URL {url!r}")
+        started_at = datetime.now(timezone.utc).replace(tzinfo=None)
+        clock = time.monotonic()
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                response = self._get_once(url)
+            except (requests.ConnectionError, requests.Timeout) as error:
+                if attempt == self.max_attempts:
+                    raise FetchError(f"{type(error).__name__} after {attempt} attempts: {error}") from error
+                self._sleep_before_retry(attempt, None)
+                continue
+            except requests.TooManyRedirects as error:
+                raise FetchError(f"too many redirects (>{self.max_redirects})") from error
+            except requests.RequestException as error:
+                raise FetchError(f"{type(error).__name__}: {error}") from error
+            if response.status_code in _RETRY_STATUSES and attempt < self.max_attempts:
+                self._sleep_before_retry(attempt, response.headers.get("Retry-After"))
+                continue
+            if response.status_code >= 400:
+                raise FetchError(f"HTTP {response.status_code} for {url}", http_status=response.status_code)
+            content_type = response.headers.get("Content-Type", "").lower()
+            if content_type and not any(kind in content_type for kind in _ACCEPTED_TYPES):
+                raise FetchError(f"skipped content type {content_type!r}", http_status=response.status_code)
+            content = self._read_capped(response)
+            return Response(url=response.url, status=response.status_code, content=content,
+                            content_type=content_type, header_charset=response.encoding
+                            if "charset" in content_type else None, started_at=started_at,
+                            elapsed_ms=int((time.monotonic() - clock) * 1000))
+        raise AssertionError("unreachable")
+
+    def _get_once(self, url: str) -> requests.Response:
+        response = self.session.get(url, timeout=(self.connect_timeout_s, self.read_timeout_s), stream=True)
+        for hop in response.history + [response]:
+            if not hop.url.startswith(("http://", "https://")):
+                raise FetchError(f"redirect to a non-http(s) URL {hop.url!r}")
+        return response
+
+    def _read_capped(self, response: requests.Response) -> bytes:
+        chunks, size = [], 0
+        try:
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise FetchError(f"response larger than {self.max_bytes} bytes", response.status_code, size)
+                chunks.append(chunk)
+        except requests.RequestException as error:
+            raise FetchError(f"body cut off after {size} bytes: {error}", response.status_code, size) from error
+        finally:
+            response.close()
+        return b"".join(chunks)
+
+    def _sleep_before_retry(self, attempt: int, retry_after: str | None) -> None:
+        delay = self.backoff_s * (2 ** (attempt - 1)) * (1 + random.random() * 0.25)
+        if retry_after and retry_after.strip().isdigit():
+            delay = max(delay, min(float(retry_after), 30.0))
+        time.sleep(delay)
+
+
+def decode_html(content: bytes, header_charset: str | None = None) -> str:
+    """Bytes -> text: BOM, HTTP header charset, <meta charset>, then UTF-8 / GB18030 / Big5 trials."""
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if content.startswith(bom):
+            return content[len(bom):].decode(codec, errors="replace")
+    declared = [header_charset] if header_charset else []
+    match = _META_CHARSET.search(content[:4096])
+    if match:
+        declared.append(match.group(1).decode("ascii"))
+    for codec in declared:
+        codec = _widen(codec)
+        try:
+            return content.decode(codec)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    for codec in ("utf-8", "gb18030", "big5"):
+        try:
+            return content.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return content.decode("utf-8", errors="replace")
+
+
+def _widen(codec: str) -> str:
+    """Pages labelled gb2312/gbk routinely use characters only GB18030 has; big5 likewise cp950."""
+    codec = codec.lower().strip()
+    return {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "iso-8859-1": "cp1252"}.get(codec, codec)

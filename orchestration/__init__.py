@@ -1,0 +1,1 @@
+"""Dagster definitions for dealwire: sources -> raw -> extraction -> dbt staging -> marts -> schedules."""

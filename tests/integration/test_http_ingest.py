@@ -1,0 +1,112 @@
+"""Ingest through the real fetch path: an RSS feed and article pages served on 127.0.0.1."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from ingest.collect import collect_source
+from ingest.fetch import Fetcher
+from ingest.sources import SourceConfig
+from tests.http_fixtures import LoopbackServer, Route
+from warehouse.connection import connect, ensure_raw_schema
+from warehouse.loads import append_fetch_log, known_content_hashes, upsert_articles
+
+PAGE = """<html lang="{lang}"><head><meta charset="{charset}"><title>{title}</title>
+<meta property="article:published_time" content="2026-03-02T09:00:00Z"></head>
+<body><nav><a href="/">Home</a> <a href="/tech">Tech</a></nav>
+<div class="share-bar">Share on X</div>
+<article><h1>{title}</h1>{paragraphs}</article>
+<aside class="related"><a href="/x">Related: $1 trillion story</a></aside>
+<footer class="copyright">Copyright 2026 Example News</footer></body></html>"""
+
+
+def page(title: str, paragraphs: list[str], lang: str = "en", charset: str = "utf-8") -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return PAGE.format(title=title, paragraphs=body, lang=lang, charset=charset).encode(charset)
+
+
+def rss(base: str, paths: list[str]) -> bytes:
+    items = "".join(f"<item><title>t{i}</title><link>{base}{p}</link></item>" for i, p in enumerate(paths))
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>{items}</channel></rss>'.encode()
+
+
+@pytest.fixture
+def warehouse_path(tmp_path):
+    return tmp_path / "w.duckdb"
+
+
+def ingest(source: SourceConfig, path) -> tuple:
+    with connect(path) as con:
+        ensure_raw_schema(con)
+        batch = collect_source(source, known_content_hashes(con), Fetcher(backoff_s=0.01))
+        upsert_articles(con, batch.articles, datetime(2026, 3, 3))
+        append_fetch_log(con, batch.fetches)
+        articles = con.execute("select url, title, lang, body_text, published_at from raw.articles order by url").fetchall()
+        log = con.execute("select url, http_status, outcome, error from raw.fetch_log order by started_at, url").fetchall()
+    return batch, articles, log
+
+
+def test_rss_feed_pages_are_fetched_parsed_and_landed(warehouse_path):
+    routes = {
+        "/a1": Route(page("Amazon invests $5bn in Anthropic", ["Amazon said on Monday it will invest $5 billion in Anthropic.",
+                                                               "The deal closed last week."])),
+        "/a2": Route(page("三星扩产", ["三星 2026 年将投入超过 110 万亿韩元用于芯片产能扩张。"], lang="zh-CN", charset="gbk"),
+                     headers={"Content-Type": "text/html"}),  # GBK page without a charset header
+        "/broken": Route(b"oops", status=500),
+    }
+    with LoopbackServer(routes) as server:
+        routes["/feed.xml"] = Route(rss(server.base_url, ["/a1", "/a2", "/broken"]),
+                                    headers={"Content-Type": "application/rss+xml"})
+        source = SourceConfig(name="loop", kind="rss", url=server.base_url + "/feed.xml")
+        batch, articles, log = ingest(source, warehouse_path)
+        user_agents = {headers.get("User-Agent") for _, headers in server.requests}
+
+    assert [a[1] for a in articles] == ["Amazon invests $5bn in Anthropic", "三星扩产"]
+    assert articles[0][2] == "en" and articles[1][2] == "zh-Hans"
+    assert "110 万亿韩元" in articles[1][3]                     # decoded from GBK bytes
+    assert "Related" not in articles[0][3] and "Copyright" not in articles[0][3] and "Share" not in articles[0][3]
+    assert articles[0][4] == datetime(2026, 3, 2, 9, 0)
+    outcomes = {url.rsplit("/", 1)[-1]: (status, outcome) for url, status, outcome, _ in log}
+    assert outcomes["a1"] == (200, "new") and outcomes["a2"] == (200, "new")
+    assert outcomes["broken"] == (500, "error")
+    assert any("HTTP 500" in (err or "") for *_, err in log)
+    assert all(ua and ua.startswith("dealwire/") for ua in user_agents)
+
+
+def test_second_run_adds_no_duplicate_articles(warehouse_path):
+    routes = {"/a1": Route(page("Same story", ["NVIDIA will invest up to $100 billion in OpenAI."]))}
+    with LoopbackServer(routes) as server:
+        routes["/feed.xml"] = Route(rss(server.base_url, ["/a1", "/a1?utm_source=x"]),
+                                    headers={"Content-Type": "application/rss+xml"})
+        source = SourceConfig(name="loop", kind="rss", url=server.base_url + "/feed.xml")
+        ingest(source, warehouse_path)
+        batch, articles, log = ingest(source, warehouse_path)
+    assert len(articles) == 1
+    assert [f.outcome for f in batch.fetches if f.url.endswith("a1")] == ["unchanged"]
+
+
+def test_dead_source_is_logged_and_does_not_raise(warehouse_path):
+    source = SourceConfig(name="dead", kind="rss", url="http://127.0.0.1:9/feed.xml")
+    batch, articles, log = ingest(source, warehouse_path)
+    assert articles == []
+    assert len(log) == 1 and log[0][2] == "error" and "ConnectionError" in log[0][3]
+
+
+def test_malformed_feed_is_an_error_not_a_crash(warehouse_path):
+    routes = {"/feed.xml": Route(b"<html><body>not a feed</body></html>")}
+    with LoopbackServer(routes) as server:
+        source = SourceConfig(name="bad", kind="rss", url=server.base_url + "/feed.xml")
+        batch, articles, log = ingest(source, warehouse_path)
+    assert articles == [] and log[-1][2] == "error" and "FeedError" in log[-1][3]
+
+
+def test_server_error_then_success_is_retried():
+    def flaky(hit: int):
+        return (503, {"Content-Type": "text/plain", "Retry-After": "0"}, b"busy") if hit == 1 else (
+            200, {"Content-Type": "text/html; charset=utf-8"}, page("ok", ["fine"]))
+
+    with LoopbackServer({"/p": Route(dynamic=flaky)}) as server:
+        response = Fetcher(backoff_s=0.01).get(server.base_url + "/p")
+        assert response.status == 200 and server.hits["/p"] == 2
