@@ -129,12 +129,25 @@ def decode_html(content: bytes, header_charset: str | None = None) -> str:
             return content.decode(codec)
         except (LookupError, UnicodeDecodeError):
             continue
-    for codec in ("utf-8", "gb18030", "big5"):
-        try:
-            return content.decode(codec)
-        except UnicodeDecodeError:
-            continue
-    return content.decode("utf-8", errors="replace")
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # GB18030 decodes almost any byte string, Big5 bytes included: pick the reading that looks like text.
+    candidates = [content.decode(codec, errors="replace") for codec in ("gb18030", "big5hkscs")]
+    return max(candidates, key=_chinese_text_score)
+
+
+# Very frequent characters in news text, in both scripts.
+_FREQUENT = set("的一是不了在人有我他这這个個们們中来來上大为為和国國地到以说說时時要就出会會可也对對生能而子"
+                "那得于於着著下自之年过過发發后後作里裡用道行所然家种種事成方多经經么麼去法学學如都同现現当當"
+                "没沒动動面起看定天分还還进進好小部其些主样樣理心本前开開但因只从從想实實资資投亿億万萬美元公司")
+
+
+def _chinese_text_score(text: str) -> int:
+    frequent = sum(1 for ch in text if ch in _FREQUENT)
+    garbage = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd")
+    return frequent - 10 * garbage
 
 
 def _widen(codec: str) -> str:

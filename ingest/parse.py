@@ -14,12 +14,12 @@ from datetime import datetime, timezone
 
 from bs4 import BeautifulSoup, Tag
 
-from ingest.lang import detect_lang
+from ingest.extract import detect_lang
 
 _DROP_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
               "svg", "button", "select", "input", "template"]
 _NOISE = re.compile(
-    r"(^|[-_ ])(share|social|related|recommend|comment|footer|copyright|disclaimer|app-?download|"
+    r"(^|[-_ ])(share|social|related|recommend\w*|comments?|footer|copyright|disclaimer|app-?download|"
     r"download-?app|qr|ad|ads|advert|advertisement|promo|breadcrumb|tags?|byline|author|"
     r"subscribe|newsletter|sidebar|toolbar|masthead|nav|menu|pagination|sponsor)([-_ ]|$)",
     re.IGNORECASE,
@@ -149,9 +149,9 @@ def _drop_noise(soup: BeautifulSoup) -> None:
 
 
 def _body_container(soup: BeautifulSoup) -> Tag:
-    article = soup.find("article")
-    if article and _text_len(article) > 200:
-        return article
+    articles = soup.find_all("article")
+    if articles:
+        return max(articles, key=_text_len)
     # Otherwise the element whose direct paragraphs hold the most text.
     best, best_len = soup.body or soup, 0
     for tag in soup.find_all(["div", "section", "main"]):

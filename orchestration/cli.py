@@ -12,6 +12,8 @@ from pathlib import Path
 from warehouse.paths import PROJECT_ROOT, duckdb_path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# The full DEBUG event log is kept in the instance (see it in the UI); the terminal gets INFO.
+_QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
 def _venv_on_path() -> None:
@@ -31,7 +33,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     job = defs.resolve_job_def("refresh_all")
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=_QUIET_LOGS)
     if not result.success:
         failed = [e for e in result.all_events if e.is_step_failure]
         for event in failed:

@@ -17,7 +17,7 @@ import duckdb
 
 from warehouse.schema import RAW_SCHEMA, RAW_TABLES_DDL
 
-_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.*?)(?: \(PID (\d+)\))?(?:\.|$| by)")
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 
 
 class WarehouseLockedError(RuntimeError):
@@ -26,8 +26,7 @@ class WarehouseLockedError(RuntimeError):
 
 def _lock_message(path: Path, error: Exception, waited_s: float) -> str:
     match = _LOCK_HOLDER.search(str(error))
-    holder = f"{match.group(1)} (PID {match.group(2)})" if match and match.group(2) else (
-        match.group(1) if match else "another process")
+    holder = f"{match.group(1)} (PID {match.group(2)})" if match else "another process"
     return (f"the warehouse {path} is locked by {holder}; gave up after {waited_s:.0f} s. "
             f"Close that process (or its SQL session) and run again.")
 

@@ -1,6 +1,5 @@
 """Every dbt model and seed as an asset; dbt tests become asset checks through `dbt build`."""
 
-from __future__ import annotations
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets

@@ -1,6 +1,5 @@
 """raw.deal_mentions and raw.capex_mentions: money facts extracted from new or changed articles."""
 
-from __future__ import annotations
 
 from datetime import datetime, timezone
 

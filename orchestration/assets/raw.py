@@ -1,6 +1,5 @@
 """raw.articles and raw.fetch_log: every enabled source scraped and landed in DuckDB."""
 
-from __future__ import annotations
 
 from datetime import datetime, timezone
 

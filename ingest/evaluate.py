@@ -1,0 +1,207 @@
+"""Score the extractor against gold files, by the rules of shared/EVAL.md.
+
+    python -m ingest.evaluate [GOLD_JSONL ...]
+
+A predicted deal matches a gold deal when the target is the same company (alias-normalised), the
+investor is the same (or the gold fact lists several investors, or none), one of amount_min /
+amount_max is within 2% of one of the gold amounts, and the currency agrees. A capex fact matches
+on company, period (FY2026 == 2026, 2026Q1 != 2026), amount within 2% and currency. Required gold
+facts count for recall; optional ones and aggregate ones neither help nor hurt; a prediction
+flagged aggregate is not scored; a second prediction of an already matched gold fact is a false
+positive. Always exits 0: it reports, it does not gate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.extract import extract_facts
+from ingest.extract.entities import canonical
+from ingest.extract.htmltext import load_article
+from ingest.records import CapexMention, DealMention
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_GOLD = ["tests/gold/sample_corpus.jsonl", "tests/gold/holdout.jsonl",
+                "tests/gold/shared_corpus.jsonl"]
+TOLERANCE = 0.02
+
+
+def _norm_name(name: str | None) -> str | None:
+    c = canonical(name) if name else None
+    return c.lower() if c else None
+
+
+def _near(x: float | None, golds: list[float]) -> bool:
+    return x is not None and any(abs(x - g) <= TOLERANCE * abs(g) for g in golds if g)
+
+
+def _period_key(p: str | None) -> str | None:
+    return p.removeprefix("FY") if p else None
+
+
+def matches(pred: DealMention | CapexMention, gold: dict) -> bool:
+    if pred.kind != gold["kind"] or pred.currency != gold.get("currency"):
+        return False
+    amounts = [float(a) for a in gold.get("amounts") or []]
+    if not (_near(pred.amount_min, amounts) or _near(pred.amount_max, amounts)):
+        return False
+    if isinstance(pred, DealMention):
+        if _norm_name(pred.target) != _norm_name(gold.get("target")):
+            return False
+        investors = [_norm_name(i) for i in gold.get("investors") or []]
+        return len(investors) != 1 or _norm_name(pred.investor) == investors[0]
+    if _norm_name(pred.company) != _norm_name(gold.get("company")):
+        return False
+    return _period_key(pred.period) == _period_key(gold.get("period"))
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def prf(self) -> tuple[float, float, float]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return p, r, f
+
+
+@dataclass
+class ArticleResult:
+    file: str
+    lang: str
+    misses: list[dict] = field(default_factory=list)
+    pairs: list[tuple[DealMention | CapexMention, dict]] = field(default_factory=list)
+    false_positives: list[DealMention | CapexMention] = field(default_factory=list)
+    tallies: dict[str, Tally] = field(default_factory=lambda: {"deal": Tally(), "capex": Tally()})
+
+
+def score_article(preds: list[DealMention | CapexMention], golds: list[dict], file: str = "",
+                  lang: str = "") -> ArticleResult:
+    res = ArticleResult(file, lang)
+    matched = [False] * len(golds)
+    for pred in preds:
+        if pred.aggregate:
+            continue
+        cands = [i for i, g in enumerate(golds) if matches(pred, g)]
+        fresh = [i for i in cands if not matched[i]]
+        # prefer a required, scored gold fact; then an optional or aggregate one
+        fresh.sort(key=lambda i: (not golds[i].get("required", True), bool(golds[i].get("aggregate"))))
+        if fresh:
+            i = fresh[0]
+            matched[i] = True
+            g = golds[i]
+            res.pairs.append((pred, g))
+            if g.get("aggregate") or not g.get("required", True):
+                continue  # neither helps nor hurts
+            res.tallies[pred.kind].tp += 1
+        elif any(golds[i].get("aggregate") for i in cands):
+            continue
+        else:
+            res.tallies[pred.kind].fp += 1
+            res.false_positives.append(pred)
+    for i, g in enumerate(golds):
+        if not matched[i] and g.get("required", True) and not g.get("aggregate"):
+            res.tallies[g["kind"]].fn += 1
+            res.misses.append(g)
+    return res
+
+
+def _describe(f: DealMention | CapexMention) -> str:
+    if isinstance(f, DealMention):
+        who = f"{f.investor} -> {f.target}"
+    else:
+        who = f"{f.company} {f.period}"
+    return (f"{f.kind} {who} {f.amount_min}..{f.amount_max} {f.currency} {f.qualifier}"
+            f" | {f.evidence.sentence[:140]}")
+
+
+def _describe_gold(g: dict) -> str:
+    who = (f"{g.get('investors')} -> {g.get('target')}" if g["kind"] == "deal"
+           else f"{g.get('company')} {g.get('period')}")
+    return f"{g['kind']} {who} {g.get('amounts')} {g.get('currency')} | {g.get('evidence', '')[:140]}"
+
+
+def evaluate(gold_files: list[str], out=sys.stdout) -> dict[str, dict[str, Tally]]:
+    results: list[ArticleResult] = []
+    for gf in gold_files:
+        path = (REPO / gf) if not Path(gf).is_absolute() else Path(gf)
+        if not path.exists():
+            print(f"skip {gf}: gold file not found", file=out)
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            art = json.loads(line)
+            apath = (REPO / art["file"]).resolve()
+            if not apath.exists():
+                print(f"skip {art['file']}: article file not found", file=out)
+                continue
+            loaded = load_article(apath)
+            pub = dt.date.fromisoformat(art["published"][:10]) if art.get("published") else loaded.published
+            lang = art.get("lang") or loaded.lang
+            preds = extract_facts(loaded.text, pub, lang)
+            results.append(score_article(preds, art.get("facts", []), art["file"], lang or "?"))
+    table: dict[str, dict[str, Tally]] = {}
+    for r in results:
+        for group in (r.lang, "all"):
+            for kind, t in r.tallies.items():
+                agg = table.setdefault(group, {}).setdefault(kind, Tally())
+                agg.tp += t.tp
+                agg.fp += t.fp
+                agg.fn += t.fn
+    print(f"{'lang':8} {'kind':6} {'tp':>4} {'fp':>4} {'fn':>4} {'prec':>6} {'rec':>6} {'f1':>6}", file=out)
+    for group in sorted(table, key=lambda g: (g == "all", g)):
+        for kind in ("deal", "capex"):
+            t = table[group].get(kind, Tally())
+            p, r, f = t.prf()
+            print(f"{group:8} {kind:6} {t.tp:4} {t.fp:4} {t.fn:4} {p:6.3f} {r:6.3f} {f:6.3f}", file=out)
+    # Fields the match rules do not look at: how often they agree on matched facts (informative).
+    agree: dict[str, list[int]] = {}
+    for r in results:
+        for pred, g in r.pairs:
+            for fld in ("qualifier", "status", "deal_type", "capex_kind"):
+                if fld in g and hasattr(pred, fld) and g[fld] is not None:
+                    a = agree.setdefault(fld, [0, 0])
+                    a[0] += getattr(pred, fld) == g[fld]
+                    a[1] += 1
+    if agree:
+        print("field agreement on matched facts: " + ", ".join(
+            f"{k} {v[0]}/{v[1]}" for k, v in agree.items()), file=out)
+    for r in results:
+        if r.misses or r.false_positives:
+            print(f"\n== {r.file}", file=out)
+            for g in r.misses:
+                print(f"  MISS {_describe_gold(g)}", file=out)
+            for f in r.false_positives:
+                print(f"  FP   {_describe(f)}", file=out)
+    return table
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m ingest.evaluate", description=__doc__.splitlines()[0])
+    ap.add_argument("gold", nargs="*", default=DEFAULT_GOLD)
+    args = ap.parse_args(argv)
+    evaluate(args.gold)
+    return 0
+
+
+def _run() -> int:
+    try:
+        return main()
+    except BrokenPipeError:  # output piped into head: not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_run())

@@ -1,0 +1,263 @@
+"""Pass 5: period spans ("2026", "FY2026", "2026Q1", "2026H1", "2026-2028"), with relative
+expressions (去年, next year, last quarter) resolved against the publication date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .numbers import parse_chinese
+
+
+@dataclass(frozen=True)
+class Period:
+    start: int
+    end: int
+    value: str | None       # None when it cannot be resolved (no publication date)
+    kind: str               # year | fy | quarter | half | multi
+    explicit_year: bool     # the year is written out (not 今年 / a bare quarter)
+    prep: str = ""          # English preposition before it (in, by, through ...)
+
+
+_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4,
+      "first": 1, "second": 2, "third": 3, "fourth": 4}
+_EN_NUM = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+           "nine": 9, "ten": 10}
+
+Y = r"(20\d{2})(?!\d)"
+_PATTERNS: list[tuple[str, str]] = [
+    # multi-year
+    ("multi", rf"{Y}\s?年?\s?(?:至|到|-|~|和|与|及)\s?{Y}\s?年(?:间|之间)?"),
+    ("multi", rf"(?i:between\s{Y}\sand\s{Y}|{Y}\s?(?:-|to|through)\s?{Y}|in\s{Y}\sand\s{Y})"),
+    ("next_n", r"未来\s?([一二三四五六七八九十\d]{1,2})\s?年"),
+    ("next_n", r"(?i:(?:over|in|during)\s(?:the\s)?(?:next|coming)\s(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+years)"),
+    # quarter ending month: 截至2025年9月30日的季度 / 截至 9 月底的季度
+    ("qend", rf"截至\s?(?:{Y}\s?年\s?)?(\d{{1,2}})\s?月\s?(?:\d{{1,2}}\s?日|底)?\s?(?:止)?\s?的?\s?(?:季度|财季|三个月)"),
+    ("qend", rf"(?i:(?:quarter|three months)\s(?:ended|ending|to)\s(?:(?:the\s)?end\sof\s)?(January|February|March|April|May|June|July|August|September|October|November|December)(?:\s\d{{1,2}})?(?:,?\s{Y})?)"),
+    # fiscal years
+    ("fy_half", rf"{Y}\s?财年\s?(上半年|下半年|上半财年)"),
+    ("fy_q", rf"{Y}\s?财年\s?第\s?([一二三四1-4])\s?(?:财季|季度|季)"),
+    ("fy", rf"{Y}\s?(?:财年|财政年度|会计年度)"),
+    ("fy", rf"(?i:(?:fiscal(?:\syear)?|FY)\s?'?(20\d{{2}}|\d{{2}})(?!\d))"),
+    ("fy_to", rf"(?i:(?:the\s)?(?:fiscal\s)?year\s(?:to|ending|ended)\s(?:June|March|September)\s{Y})"),
+    # quarters and halves with a year
+    ("yq", rf"{Y}\s?年\s?(?:第\s?([一二三四1-4])\s?(?:季度|季|财季)|([一二三四1-4])\s?季度)"),
+    ("yq", rf"(?i:(?:Q([1-4])|(first|second|third|fourth)[\s-]quarter(?:\sof)?)\s?(?:of\s)?(?:fiscal\s)?{Y})"),
+    ("yq2", rf"(?i:{Y}\s?Q([1-4]))"),
+    ("yh", rf"{Y}\s?年\s?(上半年|下半年)"),
+    ("yh", rf"(?i:(first|second)\shalf\s(?:of\s)?{Y})"),
+    ("year_full", rf"{Y}\s?年\s?(?:全年|全年度|年度)?(?![\d月])"),
+    # relative
+    ("rel_same", r"去年同期|上年同期|a\syear\s(?:earlier|ago)|the\ssame\s(?:quarter|period)\slast\syear"),
+    ("rel_yh", r"(今年|去年|明年)\s?(上半年|下半年)"),
+    ("rel_y", r"今年|本年度|本年|去年|上年|明年|来年|前年|后年|(?i:this\syear|next\syear|last\syear|(?:for|over)\sthe\s(?:full\s)?year|the\scurrent\syear|this\sfiscal\syear)"),
+    ("rel_q", r"上季度|上一季度|上个季度|上季|本季度|本季|当季|(?i:last\squarter|this\squarter|the\sprevious\squarter|the\slatest\squarter|in\sthe\squarter)"),
+    ("bare_q", r"第\s?([一二三四1-4])\s?(?:季度|季|财季)|(?i:(?<![\w-])(?:Q([1-4])|(first|second|third|fourth)[\s-]quarter))(?!\s?(?:of\s)?20\d\d)"),
+    ("bare_h", r"上半年|下半年|(?i:(?:the\s)?(first|second)\shalf(?!\sof\s20))"),
+    ("year", rf"(?<![\d.,$])(?<!\d\s){Y}(?![\d%]|\.\d|\s?(?:年|GW|MW))"),
+    ("full", r"全年"),
+]
+_COMPILED = [(k, re.compile(p)) for k, p in _PATTERNS]
+
+
+def _n(s: str) -> int | None:
+    s = s.strip().lower()
+    if s.isdigit():
+        return int(s)
+    if s in _EN_NUM:
+        return _EN_NUM[s]
+    v = parse_chinese(s)
+    return int(v) if v else None
+
+
+def _quarter_of(d: dt.date) -> int:
+    return (d.month - 1) // 3 + 1
+
+
+def find_periods(norm: str, published: dt.date | None,
+                 sentences: list[tuple[int, int]] | None = None) -> list[Period]:
+    spans: list[tuple[int, int, str, re.Match[str]]] = []
+    for kind, rx in _COMPILED:
+        for m in rx.finditer(norm):
+            if m.end() == m.start():
+                continue
+            spans.append((m.start(), m.end(), kind, m))
+    # leftmost-longest, first pattern wins on ties
+    spans.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+    chosen: list[tuple[int, int, str, re.Match[str]]] = []
+    last_end = -1
+    for st, en, kind, m in spans:
+        if st >= last_end:
+            chosen.append((st, en, kind, m))
+            last_end = en
+    out: list[Period] = []
+    pub_y = published.year if published else None
+    for st, en, kind, m in chosen:
+        g = [x for x in m.groups() if x is not None]
+        text = m.group().lower()
+        prep_m = re.search(r"(\b[a-z]+)\s*$", norm[max(0, st - 12):st].lower())
+        prep = prep_m.group(1) if prep_m else ""
+        value, pkind, explicit = None, "year", True
+        if kind == "multi":
+            value, pkind = f"{g[0]}-{g[1]}", "multi"
+        elif kind == "next_n":
+            n = _n(g[0])
+            if pub_y and n:
+                value, pkind, explicit = f"{pub_y}-{pub_y + n - 1}", "multi", False
+            else:
+                pkind = "multi"
+        elif kind == "qend":
+            months = ["january", "february", "march", "april", "may", "june", "july", "august",
+                      "september", "october", "november", "december"]
+            year = next((x for x in g if re.fullmatch(r"20\d\d", x)), None)
+            mon = next((x for x in g if not re.fullmatch(r"20\d\d", x)), None)
+            month = int(mon) if mon and mon.isdigit() else months.index(mon.lower()) + 1 if mon else None
+            if month:
+                q = (month - 1) // 3 + 1
+                if year is None and published:
+                    year = str(pub_y if month <= published.month else pub_y - 1)
+                    explicit = False
+                value, pkind = (f"{year}Q{q}" if year else None), "quarter"
+        elif kind == "fy_half":
+            value, pkind = f"FY{g[0]}H{1 if '上' in g[1] else 2}", "half"
+        elif kind == "fy_q":
+            value, pkind = f"FY{g[0]}Q{_Q[g[1]]}", "quarter"
+        elif kind == "fy":
+            y = g[0]
+            if len(y) == 2:
+                y = "20" + y
+            value, pkind = f"FY{y}", "fy"
+        elif kind == "fy_to":
+            value, pkind = f"FY{g[0]}", "fy"
+        elif kind in ("yq", "yq2"):
+            year = next(x for x in g if re.fullmatch(r"20\d\d", x))
+            qs = next(x for x in g if x.lower() in _Q)
+            value, pkind = f"{year}Q{_Q[qs.lower()]}", "quarter"
+        elif kind == "yh":
+            year = next(x for x in g if re.fullmatch(r"20\d\d", x))
+            h = next(x for x in g if not re.fullmatch(r"20\d\d", x)).lower()
+            value, pkind = f"{year}H{1 if h in ('上半年', 'first') else 2}", "half"
+        elif kind in ("year_full", "year"):
+            value, pkind = g[0], "year"
+        elif kind == "rel_same":
+            value, pkind, explicit = "SAME_LAST_YEAR", "relative", False
+        elif kind == "rel_yh":
+            if pub_y:
+                off = {"今年": 0, "去年": -1, "明年": 1}[g[0]]
+                value = f"{pub_y + off}H{1 if g[1] == '上半年' else 2}"
+            pkind, explicit = "half", False
+        elif kind == "rel_y":
+            explicit = False
+            off = 0
+            if any(w in text for w in ("去年", "上年", "last year")):
+                off = -1
+            elif any(w in text for w in ("明年", "来年", "next year")):
+                off = 1
+            elif "前年" in text:
+                off = -2
+            elif "后年" in text:
+                off = 2
+            if pub_y:
+                value = str(pub_y + off)
+        elif kind == "rel_q":
+            explicit = False
+            pkind = "quarter"
+            if published:
+                q, y = _quarter_of(published), pub_y
+                if any(w in text for w in ("上", "last", "previous", "latest", "the quarter")) \
+                        or "当季" in text or "本季" in text:
+                    q -= 1
+                    if q == 0:
+                        q, y = 4, y - 1  # type: ignore[operator]
+                value = f"{y}Q{q}"
+                if text in ("当季", "本季度", "本季", "in the quarter"):
+                    value = "CONTEXT_Q:" + value
+        elif kind == "bare_q":
+            explicit = False
+            pkind = "quarter"
+            qs = next(x for x in g if x.lower() in _Q)
+            q = _Q[qs.lower()]
+            value = f"BARE_Q:{q}"
+        elif kind == "bare_h":
+            explicit = False
+            pkind = "half"
+            h = 1 if (("上" in text) or ("first" in text)) else 2
+            value = f"BARE_H:{h}"
+        elif kind == "full":
+            explicit = False
+            value = "CONTEXT_Y"
+        out.append(Period(st, en, value, pkind, explicit, prep))
+    return _resolve_context(out, published, sentences)
+
+
+def _resolve_context(items: list[Period], published: dt.date | None,
+                     sentences: list[tuple[int, int]] | None) -> list[Period]:
+    """Bare quarters and halves take the year written earlier in their sentence, else the most
+    recent such period before the publication date; 去年同期 takes the period it compares to."""
+    def sent_of(pos: int) -> tuple[int, int]:
+        for s, e in sentences or []:
+            if s <= pos < e:
+                return s, e
+        return 0, 10**9
+
+    out: list[Period] = []
+    last_quarter: str | None = None
+    last_value: str | None = None
+    for p in items:
+        v = p.value
+        if v and (v.startswith("BARE_") or v == "CONTEXT_Y" or v.startswith("CONTEXT_Q")):
+            s0, _ = sent_of(p.start)
+            ctx_year = None
+            for q in reversed(out):
+                if q.start < s0:
+                    break
+                if q.value and re.fullmatch(r"(FY)?20\d\d", q.value):
+                    ctx_year = q.value
+                    break
+            if v == "CONTEXT_Y":
+                v = ctx_year or (str(published.year) if published else None)
+            elif v.startswith("CONTEXT_Q"):
+                v = last_quarter or v.split(":", 1)[1]
+            elif v.startswith("BARE_Q"):
+                qn = int(v.split(":")[1])
+                if ctx_year:
+                    v = f"{ctx_year}Q{qn}"
+                elif published:
+                    y = published.year if qn <= _quarter_of(published) else published.year - 1
+                    v = f"{y}Q{qn}"
+                else:
+                    v = None
+            elif v.startswith("BARE_H"):
+                hn = int(v.split(":")[1])
+                if ctx_year:
+                    v = f"{ctx_year}H{hn}"
+                elif published:
+                    if hn == 1:
+                        y = published.year if published.month >= 7 else published.year - 1
+                    else:
+                        y = published.year if published.month == 12 else published.year - 1
+                    v = f"{y}H{hn}"
+                else:
+                    v = None
+        elif v == "SAME_LAST_YEAR":
+            base = last_value
+            v = None
+            if base:
+                m = re.fullmatch(r"(FY)?(20\d\d)(.*)", base)
+                if m:
+                    v = f"{m.group(1) or ''}{int(m.group(2)) - 1}{m.group(3)}"
+        p = Period(p.start, p.end, v, p.kind, p.explicit_year, p.prep)
+        if v and re.search(r"Q\d$", v):
+            last_quarter = v
+        if v:
+            last_value = v
+        out.append(p)
+    return out
+
+
+def same_period(a: str | None, b: str | None) -> bool:
+    """FY2026 == 2026; 2026Q1 != 2026 (the scorer's rule)."""
+    if a is None or b is None:
+        return False
+    return a.removeprefix("FY") == b.removeprefix("FY")

@@ -1,0 +1,64 @@
+"""Pass 2: sentences (with offsets) and the clauses inside them.
+
+English sentences end at . ! ? followed by a space and a capital, digit, quote or CJK
+character, except after abbreviations (U.S., Inc., D. E.) and inside numbers (1.5). Chinese
+sentences end at 。！？ (and their half-width forms after normalisation). Paragraph breaks
+always end a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ABBREV = {"u.s", "u.k", "inc", "ltd", "corp", "co", "mr", "ms", "mrs", "dr", "st", "vs", "e.g",
+           "i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+           "dec", "no", "approx", "est", "jr", "sr", "prof", "gov", "dept", "c"}
+_END = re.compile(r"[。！？!?]+[”」\"']?|\.(?=[”\"']?\s+[\"“'A-Z0-9\u3400-\u9fff$€£])[”\"']?|\.[”\"']?(?=\s*$)|\n+")
+
+
+def split_sentences(norm: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in _END.finditer(norm):
+        if m.group().startswith("."):
+            word = re.search(r"([A-Za-z.]+)$", norm[start:m.start()])
+            w = word.group(1).lower() if word else ""
+            if w in _ABBREV or re.fullmatch(r"(?:[a-z]\.)*[a-z]", w):
+                continue
+        end = m.end() if not m.group().startswith("\n") else m.start()
+        _add(norm, start, end, out)
+        start = m.end()
+    _add(norm, start, len(norm), out)
+    return out
+
+
+def _add(norm: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
+    while s < e and norm[s].isspace():
+        s += 1
+    while e > s and norm[e - 1].isspace():
+        e -= 1
+    if e > s:
+        out.append((s, e))
+
+
+_CLAUSE_SEP = re.compile(r"(?<!\d),|,(?!\d)|[;；:：]|—|——")
+
+
+def clause_bounds(norm: str, sent: tuple[int, int], pos: int) -> tuple[int, int]:
+    """The clause of `sent` around `pos` (between commas, semicolons, colons)."""
+    s, e = sent
+    left, right = s, e
+    for m in _CLAUSE_SEP.finditer(norm, s, e):
+        if m.end() <= pos:
+            left = m.end()
+        elif m.start() >= pos:
+            right = m.start()
+            break
+    return left, right
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        out.append((m.start(), m.end()))
+    return out
