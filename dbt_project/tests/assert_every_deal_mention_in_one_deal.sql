@@ -1,3 +1,5 @@
+{{ config(meta={"dagster": {"ref": {"name": "deals"}}}) }}
+
 -- Every company-level deal mention (not aggregate, at least one party, article loaded) is
 -- listed in exactly one deal, and deals list no other mentions.
 

@@ -1,3 +1,5 @@
+{{ config(meta={"dagster": {"ref": {"name": "company_ledger"}}}) }}
+
 -- The ledger's invested and raised totals add up to the non-cancelled deals' amounts, so the
 -- full outer join with capex neither drops nor duplicates deal rows.
 
