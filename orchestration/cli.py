@@ -97,6 +97,8 @@ def cmd_ui(args: argparse.Namespace) -> int:
     ensure_dagster_home()
     prepare_manifest()
     os.environ["DAGSTER_IS_DEV_CLI"] = "1"
+    if sys.prefix != sys.base_prefix:  # tell dg which venv it runs in, so it does not warn of a mismatch
+        os.environ["VIRTUAL_ENV"] = sys.prefix
     command = [str(Path(sys.executable).parent / "dg"), "dev", "--host", args.host, "--port", str(args.port)]
     print(f"Dagster UI on http://{args.host}:{args.port} (webserver + daemon; Ctrl-C stops)")
     # Background shells may hand us ignored SIGINT/SIGTERM; restore them so Ctrl-C and kill work.
