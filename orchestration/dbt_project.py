@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtProject
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject
 
 from warehouse.paths import PROJECT_ROOT
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def dbt_executable() -> str:
+    """The dbt installed next to this interpreter (the project's venv), else the one on PATH."""
+    sibling = Path(sys.executable).parent / "dbt"
+    return str(sibling) if sibling.exists() else (shutil.which("dbt") or "dbt")
 
 
 def manifest_is_stale() -> bool:
@@ -32,7 +41,9 @@ def prepare_manifest() -> None:
     prepare_if_dev() only acts under `dg dev`; the CLI, tests and CI load the definitions too.
     """
     if manifest_is_stale():
-        dbt_project.preparer.prepare(dbt_project)
+        # Not dbt_project.preparer: it looks for `dbt` on PATH, which an un-activated venv lacks.
+        dbt = DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
+        dbt.cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
 
 
 class DealwireDbtTranslator(DagsterDbtTranslator):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +11,7 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource
 
-from orchestration.dbt_project import dbt_project
+from orchestration.dbt_project import dbt_executable, dbt_project
 from warehouse.connection import connect, ensure_raw_schema
 from warehouse.paths import duckdb_path
 
@@ -29,12 +27,6 @@ class Warehouse(dg.ConfigurableResource):
         with connect(Path(self.path), wait_s=self.lock_wait_s) as con:
             ensure_raw_schema(con)
             yield con
-
-
-def dbt_executable() -> str:
-    """The dbt installed next to this interpreter (the project's venv), else the one on PATH."""
-    sibling = Path(sys.executable).parent / "dbt"
-    return str(sibling) if sibling.exists() else (shutil.which("dbt") or "dbt")
 
 
 def build_resources() -> dict:
