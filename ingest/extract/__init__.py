@@ -9,6 +9,6 @@ from __future__ import annotations
 from .pipeline import detect_lang, extract_facts, run
 
 # Bump when the rules change, so re-extraction can be told apart in the warehouse.
-EXTRACTOR_VERSION = "2026.11.23-1"
+EXTRACTOR_VERSION = "2026.11.23-2"
 
 __all__ = ["EXTRACTOR_VERSION", "detect_lang", "extract_facts", "run"]

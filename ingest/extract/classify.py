@@ -65,6 +65,7 @@ _FUTURE = _rx(f"{en.FUTURE}|{zh.FUTURE}", I)
 _SUPPLIERS = {"hyperscaler", "chipmaker", "other"}  # company types that sell compute
 _CMP_BEFORE = _rx(f"{en.CMP_BEFORE}|{zh.CMP_BEFORE}", I)
 _ANAPHORIC = [_rx(en.ANAPHORIC, I), _rx(zh.ANAPHORIC)]
+_SUPERSEDED_BEFORE = [_rx(en.SUPERSEDED_BEFORE, I), _rx(zh.SUPERSEDED_BEFORE)]
 
 
 def find_cues(norm: str, s: int, e: int) -> list[Cue]:
@@ -308,6 +309,9 @@ class Classifier:
                 continue
             if any(r.search(norm[max(sent[0], m.start - 6):m.start]) for r in _ANAPHORIC):
                 trace.append(f"{label}: skipped, restates an earlier figure")
+                continue
+            if any(r.search(norm[max(sent[0], m.start - 40):m.start]) for r in _SUPERSEDED_BEFORE):
+                trace.append(f"{label}: skipped, a superseded figure")
                 continue
             clause = clause_bounds(norm, sent, m.num_start)
             cue = nearest_cue(m, cues, clause, cjk)

@@ -141,3 +141,7 @@ DEADLINE_PREPS = ("by", "through", "until", "till")   # "by 2030" is a deadline,
 FUTURE = r"\bwill\b|\bwould\b|pledge|commit|in the future|to follow"
 PLAN_WORDS = r"\b(?:plan|plans|planned|programme|pledged?)\b"
 ACTUAL_WORDS = r"\b(?:spent|came to|totall?ed|reached|was|were)\b"
+
+# A guidance figure the sentence itself says was replaced: not the current figure.
+SUPERSEDED_BEFORE = (r"\b(?:previous|prior|earlier|original|old)\s(?:guidance|forecast|outlook|estimate|target|plan)"
+                     r"(?:\sof|\swas)?\s(?:about\s|roughly\s|around\s)?$")

@@ -100,3 +100,6 @@ DEADLINE_BEFORE = r"(?:到|截至|截止到?)\s?$"          # 到2030年: a hori
 FUTURE = r"将|承诺"
 PLAN_WORDS = r"计划|计画"
 ACTUAL_WORDS = r"实际|已投入"
+
+# A guidance figure the sentence itself says was replaced ("此前的指引为…"): not the current figure.
+SUPERSEDED_BEFORE = r"(?:此前|先前|之前|原先|原本|原来)的?(?:指引|预估|预期|预测|目标|计划)(?:区间)?为?\s?(?:约|約)?\s?$"

@@ -32,6 +32,7 @@ EXPECTED_CAPEX = {
     ("Samsung Electronics", "2026", "guidance", 110e12, None, "KRW"),
     ("Alibaba", "2025-2027", "plan", 380e9, None, "CNY"),
     ("Meta", "2026Q1", "actual", 29e9, 29e9, "USD"),
+    ("Meta", "2026", "guidance", 125e9, 145e9, "USD"),       # raised in April from 115-135 (February)
 }
 
 

@@ -98,6 +98,13 @@ def test_deals(text, expected):
     ("中芯国际2025年资本开支预计与去年持平,约为75亿美元。", PUB, [("SMIC", "2025", 7.5e9, 7.5e9, "USD")]),
     ("Microsoft plans to spend $80 billion on data centers in fiscal 2025.", PUB,
      [("Microsoft", "FY2025", 8e10, 8e10, "USD")]),
+    # A replaced guidance figure in the same sentence is not a second current figure.
+    ("Meta将2026年资本支出指引上调至1250亿到1450亿美元,此前的指引为1150亿至1350亿美元。", PUB,
+     [("Meta", "2026", 1.25e11, 1.45e11, "USD")]),
+    ("Meta將今年資本支出預估上調至 1250 億至 1450 億美元,先前預估為 1150 億至 1350 億美元。", PUB,
+     [("Meta", "2026", 1.25e11, 1.45e11, "USD")]),
+    ("Alphabet raised its 2026 capex guidance to $185 billion; its previous guidance was $175 billion.", PUB,
+     [("Alphabet", "2026", 1.85e11, 1.85e11, "USD")]),
 ])
 def test_capex(text, pub, expected):
     got = capex(text, pub)
