@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ingest.discover import FeedError, directory_files, feed_links
-from ingest.fetch import DEFAULT_USER_AGENT, Fetcher, FetchError, decode_html
+from ingest.fetch import DEFAULT_USER_AGENT, DisallowedByRobots, Fetcher, FetchError, decode_html
 from ingest.parse import parse_html
 from ingest.records import Article, FetchResult
 from ingest.sources import SourceConfig
@@ -79,6 +79,9 @@ def _collect_page(source: SourceConfig, url: str, fetcher: Fetcher, known: dict[
     try:
         response = fetcher.get(url)
         page = parse_html(response.text(), url=response.url)
+    except DisallowedByRobots as error:
+        batch.fetches.append(FetchResult(source.name, url, started_at, None, 0, 0, "skipped", str(error)))
+        return
     except FetchError as error:
         batch.fetches.append(_error(source.name, url, error, started_at, int((time.monotonic() - clock) * 1000)))
         return

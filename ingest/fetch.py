@@ -7,6 +7,8 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
 
 import requests
 
@@ -23,6 +25,10 @@ class FetchError(RuntimeError):
         super().__init__(message)
         self.http_status = http_status
         self.nbytes = nbytes
+
+
+class DisallowedByRobots(FetchError):
+    """robots.txt forbids this URL for our User-Agent: skipped, not retried."""
 
 
 @dataclass(frozen=True)
@@ -48,15 +54,21 @@ class Fetcher:
     max_attempts: int = 3
     backoff_s: float = 0.5
     max_redirects: int = 5
+    min_host_interval_s: float = 1.0  # politeness floor between two requests to one host
+    respect_robots: bool = True
 
     def __post_init__(self) -> None:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = self.user_agent
         self.session.max_redirects = self.max_redirects
+        self._robots: dict[str, RobotFileParser] = {}
+        self._next_request_at: dict[str, float] = {}
 
     def get(self, url: str) -> Response:
         if not url.startswith(("http://", "https://")):
             raise FetchError(f"refusing non-http(s) URL {url!r}")
+        if self.respect_robots and not self._robots_for(url).can_fetch(self.user_agent, url):
+            raise DisallowedByRobots(f"disallowed by robots.txt for {self.user_agent.split('/')[0]}")
         started_at = datetime.now(timezone.utc).replace(tzinfo=None)
         clock = time.monotonic()
         for attempt in range(1, self.max_attempts + 1):
@@ -86,7 +98,40 @@ class Fetcher:
                             elapsed_ms=int((time.monotonic() - clock) * 1000))
         raise AssertionError("unreachable")
 
+    def _robots_for(self, url: str) -> RobotFileParser:
+        """robots.txt of the URL's host, fetched once per host (RFC 9309: 4xx allows all, 5xx forbids all)."""
+        parts = urlsplit(url)
+        host = f"{parts.scheme}://{parts.netloc}"
+        if host not in self._robots:
+            parser = RobotFileParser(host + "/robots.txt")
+            try:
+                self._wait_for_host(host)
+                response = self.session.get(host + "/robots.txt",
+                                            timeout=(self.connect_timeout_s, self.read_timeout_s))
+                if response.status_code >= 500:
+                    parser.disallow_all = True
+                elif response.status_code >= 400:
+                    parser.allow_all = True
+                else:
+                    parser.parse(response.text.splitlines())
+            except requests.RequestException:
+                parser.allow_all = True  # the page request itself will report the host as unreachable
+            self._robots[host] = parser
+        return self._robots[host]
+
+    def _wait_for_host(self, host: str) -> None:
+        """Keep at least min_host_interval_s (or the site's Crawl-delay) between requests to a host."""
+        robots = self._robots.get(host)
+        delay = robots.crawl_delay(self.user_agent) if robots else None
+        interval = max(self.min_host_interval_s, min(float(delay or 0), 30.0))
+        wait = self._next_request_at.get(host, 0.0) - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        self._next_request_at[host] = time.monotonic() + interval
+
     def _get_once(self, url: str) -> requests.Response:
+        parts = urlsplit(url)
+        self._wait_for_host(f"{parts.scheme}://{parts.netloc}")
         response = self.session.get(url, timeout=(self.connect_timeout_s, self.read_timeout_s), stream=True)
         for hop in response.history + [response]:
             if not hop.url.startswith(("http://", "https://")):

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from ingest.collect import collect_source
-from ingest.fetch import Fetcher
+from ingest.fetch import Fetcher, FetchError
 from ingest.sources import SourceConfig
 from tests.http_fixtures import LoopbackServer, Route
 from warehouse.connection import connect, ensure_raw_schema
@@ -40,7 +40,7 @@ def warehouse_path(tmp_path):
 def ingest(source: SourceConfig, path) -> tuple:
     with connect(path) as con:
         ensure_raw_schema(con)
-        batch = collect_source(source, known_content_hashes(con), Fetcher(backoff_s=0.01))
+        batch = collect_source(source, known_content_hashes(con), Fetcher(backoff_s=0.01, min_host_interval_s=0))
         upsert_articles(con, batch.articles, datetime(2026, 3, 3))
         append_fetch_log(con, batch.fetches)
         articles = con.execute("select url, title, lang, body_text, published_at from raw.articles order by url").fetchall()
@@ -108,5 +108,48 @@ def test_server_error_then_success_is_retried():
             200, {"Content-Type": "text/html; charset=utf-8"}, page("ok", ["fine"]))
 
     with LoopbackServer({"/p": Route(dynamic=flaky)}) as server:
-        response = Fetcher(backoff_s=0.01).get(server.base_url + "/p")
+        response = Fetcher(backoff_s=0.01, min_host_interval_s=0).get(server.base_url + "/p")
         assert response.status == 200 and server.hits["/p"] == 2
+
+
+def test_robots_txt_disallow_is_honoured_and_logged_as_skipped(warehouse_path):
+    routes = {
+        "/robots.txt": Route(b"User-agent: *\nDisallow: /private/\n", headers={"Content-Type": "text/plain"}),
+        "/private/a": Route(page("Secret", ["Amazon will invest $5 billion in Anthropic."])),
+        "/public/b": Route(page("Open", ["NVIDIA will invest up to $100 billion in OpenAI."])),
+    }
+    with LoopbackServer(routes) as server:
+        source = SourceConfig(name="polite", kind="urls",
+                              urls=(server.base_url + "/private/a", server.base_url + "/public/b"))
+        batch, articles, log = ingest(source, warehouse_path)
+        assert "/private/a" not in server.hits
+        assert server.hits["/robots.txt"] == 1  # cached per host
+    assert [a[1] for a in articles] == ["Open"]
+    skipped = [(url, outcome, err) for url, _, outcome, err in log if url.endswith("/private/a")]
+    assert skipped == [(source.urls[0], "skipped", "disallowed by robots.txt for dealwire")]
+
+
+@pytest.mark.parametrize("status, allowed", [(404, True), (503, False)])
+def test_robots_txt_errors_follow_rfc_9309(status, allowed):
+    routes = {"/robots.txt": Route(b"", status=status), "/a": Route(page("A", ["text"]))}
+    with LoopbackServer(routes) as server:
+        fetcher = Fetcher(backoff_s=0.01, min_host_interval_s=0)
+        if allowed:
+            assert fetcher.get(server.base_url + "/a").status == 200
+        else:
+            with pytest.raises(FetchError, match="robots.txt"):
+                fetcher.get(server.base_url + "/a")
+            assert "/a" not in server.hits
+
+
+def test_requests_to_one_host_keep_the_politeness_interval():
+    import time
+
+    routes = {"/robots.txt": Route(b"User-agent: *\nCrawl-delay: 1\n", headers={"Content-Type": "text/plain"}),
+              "/a": Route(page("A", ["text"])), "/b": Route(page("B", ["text"]))}
+    with LoopbackServer(routes) as server:
+        fetcher = Fetcher(backoff_s=0.01, min_host_interval_s=0)
+        started = time.monotonic()
+        fetcher.get(server.base_url + "/a")
+        fetcher.get(server.base_url + "/b")
+        assert time.monotonic() - started >= 1.0  # the site's Crawl-delay, above our own floor of 0
