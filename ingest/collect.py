@@ -26,6 +26,8 @@ class SourceBatch:
     source: str
     articles: list[Article] = field(default_factory=list)
     fetches: list[FetchResult] = field(default_factory=list)
+    # ETag / Last-Modified of pages read successfully this run, to make the next request conditional.
+    validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
     def count(self, outcome: str) -> int:
         return sum(1 for f in self.fetches if f.outcome == outcome)
@@ -39,7 +41,8 @@ def canonical_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(query), ""))
 
 
-def collect_source(source: SourceConfig, known_hashes: dict[str, str], fetcher: Fetcher | None = None) -> SourceBatch:
+def collect_source(source: SourceConfig, known_hashes: dict[str, str], fetcher: Fetcher | None = None,
+                   validators: dict[str, tuple[str | None, str | None]] | None = None) -> SourceBatch:
     batch = SourceBatch(source.name)
     try:
         if source.kind == "directory":
@@ -48,7 +51,7 @@ def collect_source(source: SourceConfig, known_hashes: dict[str, str], fetcher: 
             fetcher = fetcher or Fetcher(user_agent=source.user_agent or DEFAULT_USER_AGENT)
             urls = list(source.urls) if source.kind == "urls" else _feed_urls(source, fetcher, batch)
             for url in urls[: source.max_articles]:
-                _collect_page(source, url, fetcher, known_hashes, batch)
+                _collect_page(source, url, fetcher, known_hashes, batch, (validators or {}).get(url))
     except (OSError, FeedError, FetchError) as error:
         batch.fetches.append(_error(source.name, source.url or source.path or "", error))
     return batch
@@ -74,10 +77,14 @@ def _feed_urls(source: SourceConfig, fetcher: Fetcher, batch: SourceBatch) -> li
 
 
 def _collect_page(source: SourceConfig, url: str, fetcher: Fetcher, known: dict[str, str],
-                  batch: SourceBatch) -> None:
+                  batch: SourceBatch, validators: tuple[str | None, str | None] | None) -> None:
     started_at, clock = _now(), time.monotonic()
     try:
-        response = fetcher.get(url)
+        response = fetcher.get(url, validators)
+        if response.not_modified:  # costs nothing downstream: no parse, no extraction
+            batch.fetches.append(FetchResult(source.name, url, started_at, 304, 0, response.elapsed_ms,
+                                             "not_modified"))
+            return
         page = parse_html(response.text(), url=response.url)
     except DisallowedByRobots as error:
         batch.fetches.append(FetchResult(source.name, url, started_at, None, 0, 0, "skipped", str(error)))
@@ -92,6 +99,8 @@ def _collect_page(source: SourceConfig, url: str, fetcher: Fetcher, known: dict[
     article = Article(url=response.url, canonical_url=canonical_url(page.canonical_url or response.url),
                       source=source.name, title=page.title, published_at=page.published_at,
                       lang=page.lang, body_text=page.body_text)
+    if response.etag or response.last_modified:
+        batch.validators[url] = (response.etag, response.last_modified)
     _add(batch, article, known, FetchResult(source.name, url, started_at, response.status,
                                             len(response.content), response.elapsed_ms, "new"))
 

@@ -40,6 +40,12 @@ class Response:
     header_charset: str | None
     started_at: datetime
     elapsed_ms: int
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
 
     def text(self) -> str:
         return decode_html(self.content, self.header_charset)
@@ -64,7 +70,16 @@ class Fetcher:
         self._robots: dict[str, RobotFileParser] = {}
         self._next_request_at: dict[str, float] = {}
 
-    def get(self, url: str) -> Response:
+    def get(self, url: str, validators: tuple[str | None, str | None] | None = None) -> Response:
+        """GET with retries. `validators` (ETag, Last-Modified) from an earlier fetch make it conditional:
+        an unchanged page answers 304 with no body."""
+        headers = {}
+        if validators:
+            etag, last_modified = validators
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
         if not url.startswith(("http://", "https://")):
             raise FetchError(f"refusing non-http(s) URL {url!r}")
         if self.respect_robots and not self._robots_for(url).can_fetch(self.user_agent, url):
@@ -73,7 +88,7 @@ class Fetcher:
         clock = time.monotonic()
         for attempt in range(1, self.max_attempts + 1):
             try:
-                response = self._get_once(url)
+                response = self._get_once(url, headers)
             except (requests.ConnectionError, requests.Timeout) as error:
                 if attempt == self.max_attempts:
                     raise FetchError(f"{type(error).__name__} after {attempt} attempts: {error}") from error
@@ -88,6 +103,12 @@ class Fetcher:
                 continue
             if response.status_code >= 400:
                 raise FetchError(f"HTTP {response.status_code} for {url}", http_status=response.status_code)
+            if response.status_code == 304:
+                response.close()
+                return Response(url=response.url, status=304, content=b"", content_type="", header_charset=None,
+                                started_at=started_at, elapsed_ms=int((time.monotonic() - clock) * 1000),
+                                etag=validators[0] if validators else None,
+                                last_modified=validators[1] if validators else None)
             content_type = response.headers.get("Content-Type", "").lower()
             if content_type and not any(kind in content_type for kind in _ACCEPTED_TYPES):
                 raise FetchError(f"skipped content type {content_type!r}", http_status=response.status_code)
@@ -95,7 +116,8 @@ class Fetcher:
             return Response(url=response.url, status=response.status_code, content=content,
                             content_type=content_type, header_charset=response.encoding
                             if "charset" in content_type else None, started_at=started_at,
-                            elapsed_ms=int((time.monotonic() - clock) * 1000))
+                            elapsed_ms=int((time.monotonic() - clock) * 1000),
+                            etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified"))
         raise AssertionError("unreachable")
 
     def _robots_for(self, url: str) -> RobotFileParser:
@@ -129,10 +151,10 @@ class Fetcher:
             time.sleep(wait)
         self._next_request_at[host] = time.monotonic() + interval
 
-    def _get_once(self, url: str) -> requests.Response:
+    def _get_once(self, url: str, headers: dict[str, str]) -> requests.Response:
         parts = urlsplit(url)
         self._wait_for_host(f"{parts.scheme}://{parts.netloc}")
-        response = self.session.get(url, timeout=(self.connect_timeout_s, self.read_timeout_s), stream=True)
+        response = self.session.get(url, headers=headers, timeout=(self.connect_timeout_s, self.read_timeout_s), stream=True)
         for hop in response.history + [response]:
             if not hop.url.startswith(("http://", "https://")):
                 raise FetchError(f"redirect to a non-http(s) URL {hop.url!r}")

@@ -15,6 +15,19 @@ def known_content_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("select article_id, content_sha256 from raw.articles").fetchall())
 
 
+def known_validators(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str | None]]:
+    """url -> (ETag, Last-Modified) of the last successful fetch, for conditional requests."""
+    return {url: (etag, lm) for url, etag, lm in
+            con.execute("select url, etag, last_modified from raw.http_validators").fetchall()}
+
+
+def save_validators(con: duckdb.DuckDBPyConnection, validators: dict[str, tuple[str | None, str | None]],
+                    updated_at: datetime) -> None:
+    if validators:
+        con.executemany("insert or replace into raw.http_validators values (?, ?, ?, ?)",
+                        [(url, etag, lm, updated_at) for url, (etag, lm) in validators.items()])
+
+
 def upsert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], fetched_at: datetime) -> None:
     """Insert new articles, refresh changed ones; first_fetched_at never moves."""
     if not articles:

@@ -83,4 +83,11 @@ RAW_TABLES_DDL: dict[str, str] = {
             n_deals             integer not null,
             n_capex             integer not null
         )""",
+    "http_validators": """
+        create table if not exists raw.http_validators (
+            url             varchar primary key,   -- the URL as requested
+            etag            varchar,
+            last_modified   varchar,
+            updated_at      timestamp not null     -- sent back as If-None-Match / If-Modified-Since
+        )""",
 }

@@ -9,7 +9,8 @@ from ingest.collect import collect_source
 from ingest.sources import SourceConfig
 from orchestration.assets.sources import source_asset_key
 from orchestration.resources import Warehouse
-from warehouse.loads import append_fetch_log, known_content_hashes, upsert_articles
+from warehouse.loads import (append_fetch_log, known_content_hashes, known_validators, save_validators,
+                             upsert_articles)
 
 RAW_ARTICLES = dg.AssetKey(["raw", "articles"])
 RAW_FETCH_LOG = dg.AssetKey(["raw", "fetch_log"])
@@ -32,14 +33,16 @@ def build_raw_articles_asset(sources: list[SourceConfig]) -> dg.AssetsDefinition
     def ingest_sources(context: dg.AssetExecutionContext, warehouse: Warehouse):
         with warehouse.connect() as con:
             known = known_content_hashes(con)
+            validators = known_validators(con)
         per_source, errors = {}, []
         for source in sources:
-            batch = collect_source(source, known)
+            batch = collect_source(source, known, validators=validators)
             fetched_at = datetime.now(timezone.utc).replace(tzinfo=None)
             # One source's articles and its log land together, in one transaction each.
             with warehouse.connect() as con:
                 upsert_articles(con, batch.articles, fetched_at)
                 append_fetch_log(con, batch.fetches)
+                save_validators(con, batch.validators, fetched_at)
             counts = {k: batch.count(k) for k in ("new", "changed", "unchanged", "not_modified", "error")}
             per_source[source.name] = counts
             for fetch in batch.fetches:

@@ -11,7 +11,8 @@ from ingest.fetch import Fetcher, FetchError
 from ingest.sources import SourceConfig
 from tests.http_fixtures import LoopbackServer, Route
 from warehouse.connection import connect, ensure_raw_schema
-from warehouse.loads import append_fetch_log, known_content_hashes, upsert_articles
+from warehouse.loads import (append_fetch_log, known_content_hashes, known_validators, save_validators,
+                             upsert_articles)
 
 PAGE = """<html lang="{lang}"><head><meta charset="{charset}"><title>{title}</title>
 <meta property="article:published_time" content="2026-03-02T09:00:00Z"></head>
@@ -153,3 +154,34 @@ def test_requests_to_one_host_keep_the_politeness_interval():
         fetcher.get(server.base_url + "/a")
         fetcher.get(server.base_url + "/b")
         assert time.monotonic() - started >= 1.0  # the site's Crawl-delay, above our own floor of 0
+
+
+def test_conditional_get_sends_validators_and_a_304_costs_nothing(warehouse_path):
+    body = page("Cached", ["SoftBank completed its $22.5 billion investment in OpenAI."])
+
+    def cached(hit: int):
+        if hit == 1:
+            return 200, {"Content-Type": "text/html; charset=utf-8", "ETag": '"v1"',
+                         "Last-Modified": "Mon, 02 Mar 2026 09:00:00 GMT"}, body
+        return 304, {"ETag": '"v1"'}, b""
+
+    with LoopbackServer({"/a": Route(dynamic=cached)}) as server:
+        source = SourceConfig(name="cond", kind="urls", urls=(server.base_url + "/a",))
+        with connect(warehouse_path) as con:
+            ensure_raw_schema(con)
+        for _ in range(2):
+            with connect(warehouse_path) as con:
+                batch = collect_source(source, known_content_hashes(con), Fetcher(min_host_interval_s=0),
+                                       known_validators(con))
+                upsert_articles(con, batch.articles, datetime(2026, 3, 3))
+                append_fetch_log(con, batch.fetches)
+                save_validators(con, batch.validators, datetime(2026, 3, 3))
+        page_requests = [headers for path, headers in server.requests if path == "/a"]
+    assert "If-None-Match" not in page_requests[0]
+    assert page_requests[1]["If-None-Match"] == '"v1"'
+    assert page_requests[1]["If-Modified-Since"] == "Mon, 02 Mar 2026 09:00:00 GMT"
+    assert batch.articles == [] and [f.outcome for f in batch.fetches] == ["not_modified"]
+    with connect(warehouse_path) as con:
+        assert con.execute("select count(*) from raw.articles").fetchone() == (1,)
+        assert con.execute("select outcome, http_status from raw.fetch_log order by started_at").fetchall() == [
+            ("new", 200), ("not_modified", 304)]
