@@ -6,7 +6,7 @@ A failure is recorded, never raised: a dead source or a bad page costs only itse
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -137,8 +137,7 @@ def _file_url(path: Path) -> str:
 def _add(batch: SourceBatch, article: Article, known: dict[str, str], fetch: FetchResult) -> None:
     stored = known.get(article.article_id)
     outcome = "new" if stored is None else ("unchanged" if stored == article.content_sha256 else "changed")
-    batch.fetches.append(FetchResult(fetch.source, fetch.url, fetch.started_at, fetch.http_status, fetch.bytes,
-                                     fetch.elapsed_ms, outcome, None))
+    batch.fetches.append(replace(fetch, outcome=outcome))
     if outcome != "unchanged":
         batch.articles.append(article)
 

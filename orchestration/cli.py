@@ -48,14 +48,14 @@ def _summary(home: Path, run_id: str) -> str:
     from warehouse.query import run_query
 
     path = duckdb_path()
-    counts = {}
-    for label, sql in (("articles", "select count(*) from raw.articles"),
-                       ("deal mentions", "select count(*) from raw.deal_mentions"),
-                       ("capex mentions", "select count(*) from raw.capex_mentions"),
-                       ("deals", "select count(*) from marts.deals"),
-                       ("capex rows", "select count(*) from marts.capex"),
-                       ("fetch errors", "select count(*) from raw.fetch_log where outcome = 'error'")):
-        counts[label] = run_query(path, sql)[1][0][0]
+    labels = ("articles", "deal mentions", "capex mentions", "deals", "capex rows", "fetch errors")
+    # One read-only connection for the whole summary.
+    _, rows = run_query(path, """
+        select (select count(*) from raw.articles), (select count(*) from raw.deal_mentions),
+               (select count(*) from raw.capex_mentions), (select count(*) from marts.deals),
+               (select count(*) from marts.capex),
+               (select count(*) from raw.fetch_log where outcome = 'error')""")
+    counts = dict(zip(labels, rows[0]))
     lines = [f"dealwire run {run_id[:8]} succeeded"]
     lines += [f"  {label:<15}{n}" for label, n in counts.items()]
     lines += [
