@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test ui eval sql clean
+.PHONY: install run test ui eval bench report clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,13 @@ ui: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m ingest.evaluate
+
+# Speed and memory figures (not part of `make test`); writes BENCHMARKS.md.
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+report: $(STAMP)
+	$(BIN)/dealwire report
 
 clean:
 	rm -rf $(VENV) data dbt_project/target dbt_project/logs

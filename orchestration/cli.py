@@ -12,8 +12,6 @@ from pathlib import Path
 from warehouse.paths import PROJECT_ROOT, duckdb_path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-# The full DEBUG event log is kept in the instance (see it in the UI); the terminal gets INFO.
-_QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
 def _venv_on_path() -> None:
@@ -24,23 +22,16 @@ def _venv_on_path() -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    import dagster as dg
-
     from orchestration.instance import ensure_dagster_home
+    from orchestration.runner import run_refresh
 
-    home = ensure_dagster_home()
-    from orchestration.definitions import defs
-
-    job = defs.resolve_job_def("refresh_all")
-    with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=_QUIET_LOGS)
-    if not result.success:
-        failed = [e for e in result.all_events if e.is_step_failure]
-        for event in failed:
-            print(f"FAILED {event.step_key}: {event.event_specific_data.error.message.strip()}", file=sys.stderr)
-        print(f"run {result.run_id} failed; see `make ui` for the full log", file=sys.stderr)
+    outcome = run_refresh(args.select)
+    if not outcome.success:
+        for step, reason in outcome.failures:
+            print(f"FAILED {step}: {reason}", file=sys.stderr)
+        print(f"run {outcome.run_id} failed; see `make ui` for the full log", file=sys.stderr)
         return EXIT_FAILED
-    print(_summary(home, result.run_id))
+    print(_summary(ensure_dagster_home(), outcome.run_id))
     return EXIT_OK
 
 
@@ -120,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="materialize every asset: scrape, extract, dbt build")
+    run.add_argument("--select", help="only these assets, in dg selection syntax (e.g. 'key:raw/*+')")
     run.set_defaults(func=cmd_run)
 
     sql = commands.add_parser("sql", help="run a read-only SQL query against the warehouse")

@@ -1,0 +1,42 @@
+"""Run the refresh job in this process against the persistent Dagster instance (what `dealwire run` does)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The full DEBUG event log is kept in the instance (see it in the UI); the terminal gets INFO.
+_QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    run_id: str
+    success: bool
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (step, plain-words reason)
+
+
+def run_refresh(selection: str | None = None) -> RunOutcome:
+    """Materialize every asset (or the `selection`, dg asset-selection syntax) in process."""
+    import dagster as dg
+
+    from orchestration.instance import ensure_dagster_home
+
+    ensure_dagster_home()
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def("refresh_all")
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=_QUIET_LOGS,
+                                        asset_selection=_resolve(defs, selection))
+    failures = [(event.step_key, event.event_specific_data.error.message.strip())
+                for event in result.all_events if event.is_step_failure]
+    return RunOutcome(result.run_id, result.success, failures)
+
+
+def _resolve(defs, selection: str | None):
+    if not selection:
+        return None
+    import dagster as dg
+
+    graph = defs.resolve_asset_graph()
+    return list(dg.AssetSelection.from_string(selection).resolve(graph))
