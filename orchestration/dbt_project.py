@@ -47,7 +47,25 @@ def prepare_manifest() -> None:
 
 
 class DealwireDbtTranslator(DagsterDbtTranslator):
-    """Models keyed <layer>/<name> and grouped by their folder, so the graph reads as the data flow."""
+    """Models keyed <layer>/<name> and grouped by their folder, so the graph reads as the data flow.
+
+    Every model follows its upstream assets by declarative automation (a source backfilled alone
+    in the UI flows on to the marts without a second schedule); marts carry a freshness policy.
+    """
+
+    def __init__(self, mart_freshness: dg.FreshnessPolicy | None = None):
+        super().__init__()
+        self._mart_freshness = mart_freshness
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: Any) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = manifest["nodes"].get(unique_id) or {}
+        if props.get("resource_type") == "model" and self._layer(props) == "marts" and self._mart_freshness:
+            spec = spec.replace_attributes(freshness_policy=self._mart_freshness)
+        return spec.replace_attributes(owners=["team:data-engineering"])
+
+    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> dg.AutomationCondition | None:
+        return dg.AutomationCondition.eager()
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] in ("model", "seed"):

@@ -13,27 +13,39 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.dbt_project import dbt_executable, dbt_project
 from warehouse.connection import connect, ensure_raw_schema
-from warehouse.paths import duckdb_path
+from warehouse.paths import build_duckdb_path, duckdb_path
+from warehouse.publish import Published, publish, seed_build_file
 
 
 class Warehouse(dg.ConfigurableResource):
-    """The DuckDB file. Connections are opened per unit of work and closed at once."""
+    """The pipeline's working DuckDB file, and the published copy users read.
+
+    Connections are opened per unit of work and closed at once. Only `publish` touches the
+    published path, by atomic rename, so open readers never block a refresh.
+    """
 
     path: str
+    published_path: str
     lock_wait_s: float = 120.0
 
     @contextlib.contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        seed_build_file(Path(self.path), Path(self.published_path))
         with connect(Path(self.path), wait_s=self.lock_wait_s) as con:
             ensure_raw_schema(con)
             yield con
 
+    def prepare_for_dbt(self) -> None:
+        """Point dbt's profile (DEALWIRE_BUILD_DUCKDB_PATH) at the working file, in the run's process only."""
+        seed_build_file(Path(self.path), Path(self.published_path))
+        os.environ["DEALWIRE_BUILD_DUCKDB_PATH"] = self.path
+
+    def publish(self) -> Published:
+        return publish(Path(self.path), Path(self.published_path), wait_s=self.lock_wait_s)
+
 
 def build_resources() -> dict:
-    path = str(duckdb_path())
-    # dbt's profiles.yml reads the same variable: both sides always agree on the file.
-    os.environ["DEALWIRE_DUCKDB_PATH"] = path
     return {
-        "warehouse": Warehouse(path=path),
+        "warehouse": Warehouse(path=str(build_duckdb_path()), published_path=str(duckdb_path())),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
     }

@@ -43,6 +43,7 @@ def pipeline_run(tmp_path_factory) -> PipelineRun:
     env = {**os.environ, "DEALWIRE_DATA_DIR": str(data_dir),
            "DEALWIRE_SOURCES": str(PROJECT_ROOT / "sources.yml")}
     env.pop("DEALWIRE_DUCKDB_PATH", None)
+    env.pop("DEALWIRE_BUILD_DUCKDB_PATH", None)
     env.pop("DAGSTER_HOME", None)
     result = run_dealwire(env, "run")
     assert result.returncode == 0, f"dealwire run failed:\n{result.stdout}\n{result.stderr}"

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
 import duckdb
 
 from ingest.records import Article, CapexMention, DealMention, FetchResult
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """All or nothing: a crash or error inside leaves the tables as they were."""
+    con.execute("begin")
+    try:
+        yield
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def land_source_batch(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], fetches: Iterable[FetchResult],
+                      validators: dict[str, tuple[str | None, str | None]], fetched_at: datetime) -> None:
+    """One source's articles, fetch log and HTTP validators land together or not at all."""
+    with transaction(con):
+        _upsert_articles(con, articles, fetched_at)
+        append_fetch_log(con, fetches)
+        save_validators(con, validators, fetched_at)
 
 
 def known_content_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -30,27 +52,26 @@ def save_validators(con: duckdb.DuckDBPyConnection, validators: dict[str, tuple[
 
 def upsert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], fetched_at: datetime) -> None:
     """Insert new articles, refresh changed ones; first_fetched_at never moves."""
+    with transaction(con):
+        _upsert_articles(con, articles, fetched_at)
+
+
+def _upsert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], fetched_at: datetime) -> None:
     if not articles:
         return
     rows = [(a.article_id, a.url, a.canonical_url, a.source, a.title, a.published_at, a.lang,
              a.body_text, a.content_sha256, fetched_at, fetched_at) for a in _unique_by_id(articles)]
-    con.execute("begin")
-    try:
-        con.executemany(
-            """
-            insert into raw.articles values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            on conflict (article_id) do update set
-                url = excluded.url, source = excluded.source, title = excluded.title,
-                published_at = excluded.published_at, lang = excluded.lang,
-                body_text = excluded.body_text, content_sha256 = excluded.content_sha256,
-                last_fetched_at = excluded.last_fetched_at
-            """,
-            rows,
-        )
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+    con.executemany(
+        """
+        insert into raw.articles values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        on conflict (article_id) do update set
+            url = excluded.url, source = excluded.source, title = excluded.title,
+            published_at = excluded.published_at, lang = excluded.lang,
+            body_text = excluded.body_text, content_sha256 = excluded.content_sha256,
+            last_fetched_at = excluded.last_fetched_at
+        """,
+        rows,
+    )
 
 
 def append_fetch_log(con: duckdb.DuckDBPyConnection, results: Iterable[FetchResult]) -> None:
@@ -102,8 +123,7 @@ def replace_mentions(
             for mid, c in capex.items()]
         state_rows.append((article_id, content_sha256, extractor_version, extracted_at, len(deals), len(capex)))
     ids = [[row[0]] for row in state_rows]
-    con.execute("begin")
-    try:
+    with transaction(con):
         con.executemany("delete from raw.deal_mentions where article_id = ?", ids)
         con.executemany("delete from raw.capex_mentions where article_id = ?", ids)
         if deal_rows:
@@ -111,10 +131,6 @@ def replace_mentions(
         if capex_rows:
             con.executemany("insert into raw.capex_mentions values (" + ", ".join("?" * 18) + ")", capex_rows)
         con.executemany("insert or replace into raw.extractions values (?, ?, ?, ?, ?, ?)", state_rows)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
 
 
 def _unique_by_id(articles: Sequence[Article]) -> list[Article]:

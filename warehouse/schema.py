@@ -91,3 +91,23 @@ RAW_TABLES_DDL: dict[str, str] = {
             updated_at      timestamp not null     -- sent back as If-None-Match / If-Modified-Since
         )""",
 }
+
+
+def raw_column_types() -> dict[str, list[tuple[str, str]]]:
+    """table -> [(column, DuckDB type)], read from the DDL above (for column schemas in the UI)."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.execute(f"create schema {RAW_SCHEMA}")
+        for ddl in RAW_TABLES_DDL.values():
+            con.execute(ddl)
+        rows = con.execute(
+            "select table_name, column_name, data_type from information_schema.columns "
+            f"where table_schema = '{RAW_SCHEMA}' order by table_name, ordinal_position").fetchall()
+    finally:
+        con.close()
+    columns: dict[str, list[tuple[str, str]]] = {}
+    for table, column, data_type in rows:
+        columns.setdefault(table, []).append((column, data_type))
+    return columns
