@@ -29,7 +29,6 @@ defs = dg.Definitions(
         extract_mentions,
         dbt_models,
         build_publish_asset(upstream=[key for key in dbt_models.keys if key.path[0] == "marts"]),
-        __import__("orchestration.assets.report", fromlist=["analyst_report"]).analyst_report,
     ],
     jobs=[refresh_all, rebuild_marts],
     schedules=build_schedules([s.name for s in _sources]),
