@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -35,21 +36,16 @@ class StallableArticle:
         self.entered = threading.Event()
         self.release = threading.Event()
 
-    def __call__(self, handler, route):
+    def __call__(self, hit: int) -> tuple[int, dict, bytes]:
         if self.stalling:
             self.entered.set()
             self.release.wait(120)
-        body = ARTICLE.encode()
-        handler.send_response(200)
-        handler.send_header("Content-Type", "text/html; charset=utf-8")
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, ARTICLE.encode()
 
 
 def _feed(server: LoopbackServer) -> bytes:
     return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
-            f'<item><title>a</title><link>{server.url("/article")}</link></item></channel></rss>').encode()
+            f'<item><title>a</title><link>{server.base_url}/article</link></item></channel></rss>').encode()
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
@@ -57,11 +53,12 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
 
 
 def _reopen_count(path: Path, sql: str) -> int:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return _count(con, sql)
-    finally:
-        con.close()
+    """A new session in another process (within one process DuckDB reuses the open database)."""
+    script = ("import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
+              "print(con.execute(sys.argv[2]).fetchone()[0])")
+    out = subprocess.run([sys.executable, "-c", script, str(path), sql], capture_output=True, text=True,
+                         timeout=60, check=True)
+    return int(out.stdout)
 
 
 def test_open_reader_and_killed_run_lose_nothing(tmp_path):
@@ -71,13 +68,13 @@ def test_open_reader_and_killed_run_lose_nothing(tmp_path):
     for page in pages[:3]:
         shutil.copy(page, corpus / page.name)
     article = StallableArticle()
-    routes = {"/article": Route(raw=article)}
+    routes = {"/article": Route(dynamic=article)}
     with LoopbackServer(routes) as server:
         routes["/feed.xml"] = Route(body=_feed(server), headers={"Content-Type": "application/rss+xml"})
         sources = tmp_path / "sources.yml"
         # The directory source comes first: in the killed run it lands before the feed stalls.
         sources.write_text(f"sources:\n  - name: local\n    kind: directory\n    path: {corpus}\n"
-                           f"  - name: loopback\n    kind: rss\n    url: {server.url('/feed.xml')}\n")
+                           f"  - name: loopback\n    kind: rss\n    url: {server.base_url}/feed.xml\n")
         data_dir = tmp_path / "data"
         env = {**os.environ, "DEALWIRE_DATA_DIR": str(data_dir), "DEALWIRE_SOURCES": str(sources)}
         for name in ("DEALWIRE_DUCKDB_PATH", "DEALWIRE_BUILD_DUCKDB_PATH", "DAGSTER_HOME"):
