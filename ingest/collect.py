@@ -1,24 +1,29 @@
 """One source, one pass: discover -> fetch -> parse -> Article records plus a fetch log.
 
-A failure is recorded, never raised: a dead source or a bad page costs only itself.
+A failure is recorded, never raised: a dead source or a bad page costs only itself. Pages of
+different hosts are fetched in parallel (at most Fetcher.max_workers at once), pages of one host one
+after the other; results keep the discovery order whatever finishes first.
 """
 
 from __future__ import annotations
 
 import time
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ingest.discover import FeedError, directory_files, feed_links
-from ingest.fetch import DEFAULT_USER_AGENT, DisallowedByRobots, Fetcher, FetchError, decode_html
+from ingest.discover import DiscoveryError, directory_files, discover_urls
+from ingest.fetch import Fetcher, FetchError, FetchSkipped, decode_html, host_key
 from ingest.parse import parse_html
 from ingest.records import Article, FetchResult
 from ingest.sources import SourceConfig
 from warehouse.paths import PROJECT_ROOT
 
 _TRACKING_PARAMS = ("utm_", "spm", "fbclid", "gclid", "from", "share")
+Validators = tuple[str | None, str | None]
 
 
 @dataclass
@@ -27,10 +32,19 @@ class SourceBatch:
     articles: list[Article] = field(default_factory=list)
     fetches: list[FetchResult] = field(default_factory=list)
     # ETag / Last-Modified of pages read successfully this run, to make the next request conditional.
-    validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    validators: dict[str, Validators] = field(default_factory=dict)
 
     def count(self, outcome: str) -> int:
         return sum(1 for f in self.fetches if f.outcome == outcome)
+
+
+@dataclass(frozen=True)
+class _Page:
+    """What fetching one URL produced, before it is compared with what the warehouse knows."""
+
+    fetch: FetchResult
+    article: Article | None = None
+    validators: Validators | None = None
 
 
 def canonical_url(url: str) -> str:
@@ -42,19 +56,79 @@ def canonical_url(url: str) -> str:
 
 
 def collect_source(source: SourceConfig, known_hashes: dict[str, str], fetcher: Fetcher | None = None,
-                   validators: dict[str, tuple[str | None, str | None]] | None = None) -> SourceBatch:
+                   validators: dict[str, Validators] | None = None) -> SourceBatch:
+    """Everything one source offers this run. `fetcher` defaults to one with the source's User-Agent."""
     batch = SourceBatch(source.name)
     try:
         if source.kind == "directory":
             _collect_directory(source, known_hashes, batch)
-        else:
-            fetcher = fetcher or Fetcher(user_agent=source.user_agent or DEFAULT_USER_AGENT)
-            urls = list(source.urls) if source.kind == "urls" else _feed_urls(source, fetcher, batch)
-            for url in urls[: source.max_articles]:
-                _collect_page(source, url, fetcher, known_hashes, batch, (validators or {}).get(url))
-    except (OSError, FeedError, FetchError) as error:
+            return batch
+        own_fetcher = fetcher is None
+        fetcher = fetcher or Fetcher(user_agent=source.effective_user_agent)
+        try:
+            found = discover_urls(source, fetcher)
+            batch.fetches.extend(found.fetches)
+            pages = fetch_pages(source, found.urls, fetcher, validators or {})
+        finally:
+            if own_fetcher:
+                fetcher.close()
+        for url, page in zip(found.urls, pages):
+            if page.article is None:
+                batch.fetches.append(page.fetch)
+                continue
+            if page.validators:
+                batch.validators[url] = page.validators
+            _add(batch, page.article, known_hashes, page.fetch)
+    except (OSError, DiscoveryError, FetchError) as error:
         batch.fetches.append(_error(source.name, source.url or source.path or "", error))
     return batch
+
+
+def fetch_pages(source: SourceConfig, urls: list[str], fetcher: Fetcher,
+                validators: dict[str, Validators]) -> list[_Page]:
+    """Fetch and parse `urls` with at most fetcher.max_workers requests in flight, never two to one host.
+
+    A worker is only handed a host that is idle and past its politeness interval (its robots.txt
+    first, then its URLs in discovery order), so hosts waiting out their interval do not tie up
+    workers. Results come back in discovery order.
+    """
+    queues: dict[str, deque[int]] = {}
+    for index, url in enumerate(urls):
+        queues.setdefault(host_key(url), deque()).append(index)
+    pages: list[_Page | None] = [None] * len(urls)
+    running: dict[Future, tuple[str, int | None]] = {}  # -> (host, URL index, None for robots.txt)
+    workers = max(1, fetcher.max_workers)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dealwire-fetch") as pool:
+        while queues or running:
+            busy = {host for host, _ in running.values()}
+            waits = {}
+            for host, queue in list(queues.items()):
+                if host in busy or len(running) >= workers:
+                    continue
+                url = urls[queue[0]]
+                if fetcher.robots_pending(url):  # robots.txt first: it is a request too, and rules the rest
+                    running[pool.submit(fetcher.load_robots, url)] = (host, None)
+                    continue
+                waits[host] = fetcher.seconds_until_ready(url)
+                if waits[host] > 0:
+                    continue
+                del waits[host]
+                index = queue.popleft()
+                if not queue:
+                    del queues[host]
+                running[pool.submit(_fetch_page, source, url, fetcher, validators.get(url))] = (host, index)
+            # Sleep until a request finishes or the next idle host comes off its interval.
+            timeout = max(min(waits.values()), 0.005) if waits and len(running) < workers else None
+            if not running:
+                time.sleep(timeout or 0.005)
+                continue
+            done, _ = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
+            for future in done:
+                _, index = running.pop(future)
+                result = future.result()
+                if index is not None:
+                    pages[index] = result
+    return pages  # type: ignore[return-value]  # every index was filled
 
 
 def _now() -> datetime:
@@ -65,44 +139,36 @@ def _error(source: str, url: str, error: Exception, started_at: datetime | None 
            elapsed_ms: int = 0) -> FetchResult:
     status = getattr(error, "http_status", None)
     nbytes = getattr(error, "nbytes", 0)
-    return FetchResult(source, url, started_at or _now(), status, nbytes, elapsed_ms, "error",
+    outcome = "skipped" if isinstance(error, FetchSkipped) else "error"
+    return FetchResult(source, url, started_at or _now(), status, nbytes, elapsed_ms, outcome,
                        f"{type(error).__name__}: {error}")
 
 
-def _feed_urls(source: SourceConfig, fetcher: Fetcher, batch: SourceBatch) -> list[str]:
-    response = fetcher.get(source.url)
-    batch.fetches.append(FetchResult(source.name, source.url, response.started_at, response.status,
-                                     len(response.content), response.elapsed_ms, "skipped", None))
-    return feed_links(response.content)
-
-
-def _collect_page(source: SourceConfig, url: str, fetcher: Fetcher, known: dict[str, str],
-                  batch: SourceBatch, validators: tuple[str | None, str | None] | None) -> None:
+def _fetch_page(source: SourceConfig, url: str, fetcher: Fetcher, validators: Validators | None) -> _Page:
     started_at, clock = _now(), time.monotonic()
     try:
         response = fetcher.get(url, validators)
-        if response.not_modified:  # costs nothing downstream: no parse, no extraction
-            batch.fetches.append(FetchResult(source.name, url, started_at, 304, 0, response.elapsed_ms,
-                                             "not_modified"))
-            return
-        page = parse_html(response.text(), url=response.url)
-    except DisallowedByRobots as error:
-        batch.fetches.append(FetchResult(source.name, url, started_at, None, 0, 0, "skipped", str(error)))
-        return
+    except FetchSkipped as error:  # robots.txt, a PDF: deliberately not read
+        return _Page(FetchResult(source.name, url, started_at, error.http_status, 0,
+                                 int((time.monotonic() - clock) * 1000), "skipped", str(error)))
     except FetchError as error:
-        batch.fetches.append(_error(source.name, url, error, started_at, int((time.monotonic() - clock) * 1000)))
-        return
+        return _Page(_error(source.name, url, error, started_at, int((time.monotonic() - clock) * 1000)))
+    if response.not_modified:  # costs nothing downstream: no parse, no extraction
+        return _Page(FetchResult(source.name, url, started_at, 304, 0, response.elapsed_ms, "not_modified"))
+    fetched = FetchResult(source.name, url, started_at, response.status, len(response.content),
+                          response.elapsed_ms, "new")
+    try:
+        page = parse_html(response.text(), url=response.url, selectors=source.selectors or None,
+                          fetched_at=response.started_at)
+    except Exception as error:  # noqa: BLE001 - one unparseable page must not sink the source
+        return _Page(replace(fetched, outcome="error", error=f"parse failed: {type(error).__name__}: {error}"))
     if not page.body_text.strip():
-        batch.fetches.append(FetchResult(source.name, url, started_at, response.status, len(response.content),
-                                         response.elapsed_ms, "error", "empty page: no body text found"))
-        return
+        return _Page(replace(fetched, outcome="error", error="empty page: no body text found"))
     article = Article(url=response.url, canonical_url=canonical_url(page.canonical_url or response.url),
                       source=source.name, title=page.title, published_at=page.published_at,
-                      lang=page.lang, body_text=page.body_text)
-    if response.etag or response.last_modified:
-        batch.validators[url] = (response.etag, response.last_modified)
-    _add(batch, article, known, FetchResult(source.name, url, started_at, response.status,
-                                            len(response.content), response.elapsed_ms, "new"))
+                      lang=page.lang or source.lang, body_text=page.body_text)
+    kept = (response.etag, response.last_modified) if response.etag or response.last_modified else None
+    return _Page(fetched, article, kept)
 
 
 def _collect_directory(source: SourceConfig, known: dict[str, str], batch: SourceBatch) -> None:
@@ -117,12 +183,13 @@ def _collect_directory(source: SourceConfig, known: dict[str, str], batch: Sourc
         if path.suffix.lower() == ".txt":
             text = decode_html(content)
             article = Article(url=url, canonical_url=url, source=source.name, title=None, published_at=None,
-                              lang=None, body_text=text.strip())
+                              lang=source.lang, body_text=text.strip())
         else:
-            page = parse_html(decode_html(content), url=url)
+            page = parse_html(decode_html(content), url=url, selectors=source.selectors or None,
+                              fetched_at=started_at)
             article = Article(url=url, canonical_url=canonical_url(page.canonical_url) if page.canonical_url
                               else url, source=source.name, title=page.title, published_at=page.published_at,
-                              lang=page.lang, body_text=page.body_text)
+                              lang=page.lang or source.lang, body_text=page.body_text)
         _add(batch, article, known, FetchResult(source.name, url, started_at, None, len(content),
                                                 int((time.monotonic() - clock) * 1000), "new"))
 
@@ -140,4 +207,3 @@ def _add(batch: SourceBatch, article: Article, known: dict[str, str], fetch: Fet
     batch.fetches.append(replace(fetch, outcome=outcome))
     if outcome != "unchanged":
         batch.articles.append(article)
-

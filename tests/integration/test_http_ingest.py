@@ -185,3 +185,64 @@ def test_conditional_get_sends_validators_and_a_304_costs_nothing(warehouse_path
         assert con.execute("select count(*) from raw.articles").fetchone() == (1,)
         assert con.execute("select outcome, http_status from raw.fetch_log order by started_at").fetchall() == [
             ("new", 200), ("not_modified", 304)]
+
+
+def _peak_overlap(intervals: list[tuple[str, float, float]]) -> int:
+    events = sorted([(start, 1) for _, start, _ in intervals] + [(end, -1) for *_, end in intervals])
+    level = peak = 0
+    for _, step in events:
+        level += step
+        peak = max(peak, level)
+    return peak
+
+
+@pytest.mark.parametrize("max_workers", [1, 3])
+def test_hosts_are_fetched_in_parallel_but_one_host_never_twice_at_once(max_workers):
+    def routes(name: str) -> dict:
+        return {f"/p{i}": Route(page(f"{name}{i}", [f"Story {name}{i}: Amazon will invest $5 billion."]), delay_s=0.15)
+                for i in range(3)}
+
+    with LoopbackServer(routes("a")) as a, LoopbackServer(routes("b")) as b, LoopbackServer(routes("c")) as c:
+        urls = tuple(server.url(f"/p{i}") for i in range(3) for server in (a, b, c))  # hosts interleaved
+        source = SourceConfig(name="many", kind="urls", urls=urls)
+        batch = collect_source(source, {}, Fetcher(min_host_interval_s=0, max_workers=max_workers))
+        pages = {server: [iv for iv in server.intervals if iv[0].startswith("/p")] for server in (a, b, c)}
+    assert [f.url for f in batch.fetches] == list(urls)  # the source's order, whatever finished first
+    assert [x.title for x in batch.articles] == ["a0", "b0", "c0", "a1", "b1", "c1", "a2", "b2", "c2"]
+    assert all(_peak_overlap(intervals) == 1 for intervals in pages.values())  # one request at a time per host
+    assert _peak_overlap([iv for intervals in pages.values() for iv in intervals]) == max_workers
+
+
+def test_one_fetcher_shared_by_threads_still_sends_one_request_at_a_time_to_a_host():
+    from concurrent.futures import ThreadPoolExecutor
+
+    routes = {f"/p{i}": Route(page("p", ["text"]), delay_s=0.1) for i in range(4)}
+    with LoopbackServer(routes) as server:
+        fetcher = Fetcher(min_host_interval_s=0)
+        with ThreadPoolExecutor(4) as pool:
+            statuses = list(pool.map(lambda i: fetcher.get(server.url(f"/p{i}")).status, range(4)))
+        assert statuses == [200] * 4
+        assert server.max_in_flight() == 1
+
+
+def test_user_agent_names_the_contact_from_config(tmp_path):
+    from ingest.sources import load_sources
+
+    path = tmp_path / "sources.yml"
+    routes = {"/a": Route(page("A", ["NVIDIA will invest up to $100 billion in OpenAI."]))}
+    with LoopbackServer(routes) as server:
+        path.write_text(f"contact: https://example.org/crawler\nsources:\n"
+                        f"  - {{name: s, kind: urls, urls: ['{server.url('/a')}']}}\n", encoding="utf-8")
+        (source,) = load_sources(path)
+        collect_source(source, {})  # the default Fetcher of the source: its own User-Agent
+        agents = {path: headers.get("User-Agent") for path, headers in server.requests}
+    assert agents == {"/robots.txt": "dealwire/0.1 (+https://example.org/crawler; news research crawler)",
+                      "/a": "dealwire/0.1 (+https://example.org/crawler; news research crawler)"}
+
+
+def test_redirect_is_followed_and_the_final_url_is_kept():
+    routes = {"/old": Route(status=301, headers={"Location": "/new", "Content-Type": "text/html"}),
+              "/new": Route(page("Moved", ["SoftBank completed its $22.5 billion investment in OpenAI."]))}
+    with LoopbackServer(routes) as server:
+        response = Fetcher(min_host_interval_s=0).get(server.url("/old"))
+    assert (response.status, response.url) == (200, server.url("/new"))
