@@ -9,6 +9,16 @@ on company, period (FY2026 == 2026, 2026Q1 != 2026), amount within 2% and curren
 facts count for recall; optional ones and aggregate ones neither help nor hurt; a prediction
 flagged aggregate is not scored; a second prediction of an already matched gold fact is a false
 positive. Always exits 0: it reports, it does not gate.
+
+Body extraction is scored too (after the facts): each page of ingest/sample_corpus against the
+hand-written clean body in tests/gold/bodies/<name>.txt, by a character-bag F1. Per page, both
+texts are NFKC-normalised, whitespace is removed and the rest becomes a multiset of characters
+(order is ignored, so paragraph breaks and reordering cost nothing; boilerplate that leaks in
+costs precision, text that is lost costs recall). Overlap = sum over characters of
+min(predicted count, gold count); precision = overlap / predicted characters, recall = overlap /
+gold characters, micro-averaged (summed over pages) per language and overall. dealwire's parser
+is printed next to trafilatura (extract(html, include_tables=True, favor_precision=False)) when
+that dev dependency is installed.
 """
 
 from __future__ import annotations
@@ -17,6 +27,9 @@ import argparse
 import datetime as dt
 import json
 import sys
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +42,8 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_GOLD = ["tests/gold/sample_corpus.jsonl", "tests/gold/holdout.jsonl",
                 "tests/gold/shared_corpus.jsonl"]
 TOLERANCE = 0.02
+BODY_PAGES = "ingest/sample_corpus"
+BODY_GOLD = "tests/gold/bodies"
 
 
 def _norm_name(name: str | None) -> str | None:
@@ -129,7 +144,8 @@ def _describe_gold(g: dict) -> str:
     return f"{g['kind']} {who} {g.get('amounts')} {g.get('currency')} | {g.get('evidence', '')[:140]}"
 
 
-def evaluate(gold_files: list[str], out=sys.stdout) -> dict[str, dict[str, Tally]]:
+def evaluate(gold_files: list[str], out=None) -> dict[str, dict[str, Tally]]:
+    out = out or sys.stdout  # looked up per call, so a redirected stdout is honoured
     results: list[ArticleResult] = []
     for gf in gold_files:
         path = (REPO / gf) if not Path(gf).is_absolute() else Path(gf)
@@ -185,11 +201,111 @@ def evaluate(gold_files: list[str], out=sys.stdout) -> dict[str, dict[str, Tally
     return table
 
 
+# ---- body extraction -----------------------------------------------------------------------------
+
+def char_bag(text: str) -> Counter[str]:
+    """NFKC-normalised characters of `text` other than whitespace, with their counts."""
+    return Counter(ch for ch in unicodedata.normalize("NFKC", text) if not ch.isspace())
+
+
+@dataclass
+class CharTally:
+    overlap: int = 0
+    predicted: int = 0
+    gold: int = 0
+
+    def add(self, predicted: str, gold: str) -> None:
+        p, g = char_bag(predicted), char_bag(gold)
+        self.overlap += sum((p & g).values())
+        self.predicted += sum(p.values())
+        self.gold += sum(g.values())
+
+    def prf(self) -> tuple[float, float, float]:
+        p = self.overlap / self.predicted if self.predicted else (1.0 if not self.gold else 0.0)
+        r = self.overlap / self.gold if self.gold else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return p, r, f
+
+
+def _dealwire_body(html: bytes) -> str:
+    from ingest.parse import parse_html
+
+    return parse_html(html).body_text
+
+
+def _trafilatura_body() -> Callable[[bytes], str] | None:
+    try:
+        import trafilatura
+    except ImportError:
+        return None
+
+    def extract(html: bytes) -> str:
+        from ingest.fetch import decode_html
+
+        return trafilatura.extract(decode_html(html), include_tables=True, favor_precision=False) or ""
+
+    return extract
+
+
+def evaluate_bodies(pages_dir: str | Path = BODY_PAGES, gold_dir: str | Path = BODY_GOLD, out=None,
+                    extractors: dict[str, Callable[[bytes], str]] | None = None
+                    ) -> dict[str, dict[str, CharTally]]:
+    """Character-bag F1 of each extractor's body text against the gold bodies, per language."""
+    out = out or sys.stdout
+    pages_dir, gold_dir = (p if Path(p).is_absolute() else REPO / p for p in (pages_dir, gold_dir))
+    if extractors is None:
+        extractors = {"dealwire": _dealwire_body}
+        trafilatura_body = _trafilatura_body()
+        if trafilatura_body is not None:
+            extractors["trafilatura"] = trafilatura_body
+    from ingest.extract import detect_lang
+
+    table: dict[str, dict[str, CharTally]] = {}
+    per_page: list[tuple[str, dict[str, float]]] = []
+    golds = sorted(Path(gold_dir).glob("*.txt"))
+    for gold_path in golds:
+        page = Path(pages_dir) / (gold_path.stem + ".html")
+        if not page.exists():
+            print(f"skip {gold_path.name}: no page {page.name}", file=out)
+            continue
+        gold = gold_path.read_text(encoding="utf-8")
+        html = page.read_bytes()
+        lang = detect_lang(gold)
+        f1s = {}
+        for name, extract in extractors.items():
+            one = CharTally()
+            one.add(extract(html), gold)
+            f1s[name] = one.prf()[2]
+            for group in (lang, "all"):
+                agg = table.setdefault(group, {}).setdefault(name, CharTally())
+                agg.overlap += one.overlap
+                agg.predicted += one.predicted
+                agg.gold += one.gold
+        per_page.append((page.name, f1s))
+    print(f"\nbody extraction: character-bag F1 against {Path(gold_dir).name}/ "
+          f"({len(per_page)} pages, micro-averaged)", file=out)
+    print(f"{'lang':8} {'extractor':12} {'prec':>6} {'rec':>6} {'f1':>6}", file=out)
+    for group in sorted(table, key=lambda g: (g == "all", g)):
+        for name in extractors:
+            p, r, f = table[group][name].prf()
+            print(f"{group:8} {name:12} {p:6.3f} {r:6.3f} {f:6.3f}", file=out)
+    first = next(iter(extractors))
+    weak = [(page, f1s) for page, f1s in per_page if f1s[first] < 0.95]
+    if weak:
+        print(f"pages where {first} is below 0.95 F1:", file=out)
+        for page, f1s in weak:
+            print(f"  {page:44} " + " ".join(f"{n} {f:.3f}" for n, f in f1s.items()), file=out)
+    return table
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m ingest.evaluate", description=__doc__.splitlines()[0])
     ap.add_argument("gold", nargs="*", default=DEFAULT_GOLD)
+    ap.add_argument("--no-bodies", action="store_true", help="skip the body-extraction section")
     args = ap.parse_args(argv)
     evaluate(args.gold)
+    if not args.no_bodies:
+        evaluate_bodies()
     return 0
 
 

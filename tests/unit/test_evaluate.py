@@ -115,3 +115,85 @@ def test_sample_corpus_is_extracted_right():
     for kind in ("deal", "capex"):
         t = table["all"][kind]
         assert t.tp > 0 and t.fp == 0 and t.fn == 0, (kind, t)
+
+
+# ---- body extraction: character-bag F1 ---------------------------------------------------------------
+
+from ingest.evaluate import BODY_GOLD, BODY_PAGES, REPO, CharTally, char_bag, evaluate_bodies  # noqa: E402
+
+
+@pytest.mark.parametrize("text, bag", [
+    ("ab a", {"a": 2, "b": 1}),
+    ("三星\n\n电子", {"三": 1, "星": 1, "电": 1, "子": 1}),
+    ("１２ＡＢ", {"1": 1, "2": 1, "A": 1, "B": 1}),  # NFKC: full-width is the same character
+    ("", {}),
+])
+def test_char_bag(text, bag):
+    assert char_bag(text) == bag
+
+
+@pytest.mark.parametrize("pred, gold, prf", [
+    ("abc", "abc", (1.0, 1.0, 1.0)),
+    ("c b a", "abc", (1.0, 1.0, 1.0)),  # order and whitespace do not count
+    ("abcd", "ab", (0.5, 1.0, 2 / 3)),  # boilerplate leaked in costs precision
+    ("a", "abcd", (1.0, 0.25, 0.4)),  # lost text costs recall
+    ("", "ab", (0.0, 0.0, 0.0)),
+    ("xy", "ab", (0.0, 0.0, 0.0)),
+])
+def test_char_tally_prf(pred, gold, prf):
+    t = CharTally()
+    t.add(pred, gold)
+    assert t.prf() == pytest.approx(prf)
+
+
+def test_char_tally_is_micro_averaged():
+    t = CharTally()
+    t.add("abcd", "abcd")  # 4 of 4
+    t.add("x", "y")  # 0 of 1
+    assert t.prf() == pytest.approx((0.8, 0.8, 0.8))
+
+
+def test_evaluate_bodies_per_language(tmp_path):
+    pages, gold = tmp_path / "pages", tmp_path / "gold"
+    pages.mkdir()
+    gold.mkdir()
+    (pages / "a.html").write_bytes(b"<p>Amazon plans $200bn.</p>")
+    (gold / "a.txt").write_text("Amazon plans $200bn.", encoding="utf-8")
+    (pages / "b.html").write_bytes("<p>三星电子投入110万亿韩元</p>".encode())
+    (gold / "b.txt").write_text("三星电子投入110万亿韩元", encoding="utf-8")
+    (gold / "orphan.txt").write_text("no page", encoding="utf-8")
+    out = io.StringIO()
+    table = evaluate_bodies(pages, gold, out=out, extractors={
+        "echo": lambda html: html.decode(),  # keeps the markup: precision suffers
+        "upper": lambda html: "AMAZON",
+    })
+    assert set(table) == {"en", "zh-Hans", "all"}
+    p, r, f = table["zh-Hans"]["echo"].prf()
+    assert r == 1.0 and p < 1.0
+    assert table["en"]["upper"].prf()[0] == pytest.approx(1 / 6)  # case counts: only the "A" of AMAZON matches
+    assert "skip orphan.txt" in out.getvalue()
+    assert "echo" in out.getvalue() and "upper" in out.getvalue()
+
+
+def test_every_sample_page_has_a_gold_body_and_the_parser_scores_well():
+    pages = sorted(p.stem for p in (REPO / BODY_PAGES).glob("*.html"))
+    golds = sorted(p.stem for p in (REPO / BODY_GOLD).glob("*.txt"))
+    assert pages == golds
+    assert all((REPO / BODY_GOLD / f"{g}.txt").read_text(encoding="utf-8").strip() for g in golds)
+    from ingest.evaluate import _dealwire_body
+
+    table = evaluate_bodies(out=io.StringIO(), extractors={"dealwire": _dealwire_body})
+    assert table["all"]["dealwire"].prf()[2] >= 0.98
+
+
+def test_main_prints_the_body_section_unless_told_not_to(tmp_path, capsys):
+    from ingest.evaluate import main
+
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    assert main([str(empty)]) == 0
+    printed = capsys.readouterr().out
+    assert "body extraction: character-bag F1" in printed
+    assert "all      dealwire" in printed
+    assert main([str(empty), "--no-bodies"]) == 0
+    assert "body extraction" not in capsys.readouterr().out
