@@ -35,7 +35,24 @@ class AliasTable:
     alias_to_company: dict[str, str]   # shadow(alias) -> canonical
     lower_to_company: dict[str, str]   # lowercased shadow(alias or company) -> canonical
     company_type: dict[str, str]
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str]           # every alias, longest first (the reference semantics)
+    # The same alternation split by the alias's first character, and a scanner for the positions
+    # where some alias can start: find_orgs tries only the aliases that begin with the character
+    # found there, instead of every alias at every position (about 50x faster, same matches).
+    starts: re.Pattern[str]
+    by_first: dict[str, re.Pattern[str]]
+
+    def finditer(self, norm: str):
+        """Matches of `pattern` in `norm`, as `pattern.finditer` finds them."""
+        pos, by_first = 0, self.by_first
+        for start in self.starts.finditer(norm):
+            i = start.start()
+            if i < pos:
+                continue
+            m = by_first[norm[i]].match(norm, i)
+            if m:
+                pos = m.end()
+                yield m
 
 
 _CJK = r"\u3400-\u9fff"
@@ -84,7 +101,16 @@ def load_aliases(seeds_dir: str | None = None) -> AliasTable:
         lower.setdefault(to_simplified(c).lower(), c)
     ordered = sorted(alias_to_company, key=len, reverse=True)
     pattern = re.compile("|".join(f"(?:{_alias_regex(a)})" for a in ordered))
-    return AliasTable(alias_to_company, lower, company_type, pattern)
+    grouped: dict[str, list[str]] = {}
+    for a in ordered:  # keeps the longest-first order within each group
+        grouped.setdefault(a[0], []).append(f"(?:{_alias_regex(a)})")
+    by_first = {ch: re.compile("|".join(alts)) for ch, alts in grouped.items()}
+    # An alias starting with a letter or digit needs a word boundary before it (see _alias_regex).
+    word = "".join(re.escape(ch) for ch in grouped if re.match(r"[A-Za-z0-9]", ch))
+    other = "".join(re.escape(ch) for ch in grouped if not re.match(r"[A-Za-z0-9]", ch))
+    starts = re.compile("|".join(x for x in (rf"(?<![A-Za-z0-9])[{word}]" if word else "",
+                                             f"[{other}]" if other else "") if x))
+    return AliasTable(alias_to_company, lower, company_type, pattern, starts, by_first)
 
 
 def canonical(name: str | None) -> str | None:
@@ -146,7 +172,7 @@ def find_orgs(text: str, norm: str) -> list[Org]:
     table = load_aliases()
     out: list[Org] = []
     taken: list[tuple[int, int]] = []
-    for m in table.pattern.finditer(norm):
+    for m in table.finditer(norm):
         if re.match(r"-(?:backed|based|owned|led|linked|controlled)", norm[m.end():m.end() + 12]):
             continue  # PIF-backed Humain: an adjective, not a party
         key = re.sub(r"\s+", " ", m.group())

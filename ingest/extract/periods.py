@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 from dataclasses import dataclass
 
 from .numbers import parse_chinese
@@ -26,10 +27,27 @@ _EN_NUM = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ei
            "nine": 9, "ten": 10}
 
 Y = r"(20\d{2})(?!\d)"
+# The same, written so the pattern starts with a literal: `re` then jumps from one "2" to the next
+# instead of trying the pattern at every position (the lookbehind captures the same group).
+Y_ = r"20\d{2}(?<=(\d{4}))(?!\d)"
+
+
+def _q_words(tail: str, boundary: bool = False) -> str:
+    """first|second|third|fourth, each followed by `tail`, as alternatives that start with a
+    literal; the word is captured by a lookbehind, and `boundary` keeps a letter, digit or hyphen
+    from coming just before it."""
+    alts = []
+    for w in ("first", "second", "third", "fourth"):
+        guard = rf"(?<![\w-]{w})" if boundary else ""
+        alts.append(rf"{w}{guard}(?<=({w})){tail}")
+    return "|".join(alts)
+
+
+_YQ_WORDS = _q_words(r"[\s-]quarter(?:\sof)?")
 _PATTERNS: list[tuple[str, str]] = [
     # multi-year
     ("multi", rf"{Y}\s?年?\s?(?:至|到|-|~|和|与|及)\s?{Y}\s?年(?:间|之间)?"),
-    ("multi", rf"(?i:between\s{Y}\sand\s{Y}|{Y}\s?(?:-|to|through)\s?{Y}|in\s{Y}\sand\s{Y})"),
+    ("multi", rf"(?i:between\s{Y}\sand\s{Y}|{Y_}\s?(?:-|to|through)\s?{Y}|in\s{Y}\sand\s{Y})"),
     ("next_n", r"未来\s?([一二三四五六七八九十\d]{1,2})\s?年"),
     ("next_n", r"(?i:(?:over|in|during)\s(?:the\s)?(?:next|coming)\s(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+years)"),
     # quarter ending month: 截至2025年9月30日的季度 / 截至 9 月底的季度
@@ -40,10 +58,10 @@ _PATTERNS: list[tuple[str, str]] = [
     ("fy_q", rf"{Y}\s?财年\s?第\s?([一二三四1-4])\s?(?:财季|季度|季)"),
     ("fy", rf"{Y}\s?(?:财年|财政年度|会计年度)"),
     ("fy", rf"(?i:(?:fiscal(?:\syear)?|FY)\s?'?(20\d{{2}}|\d{{2}})(?!\d))"),
-    ("fy_to", rf"(?i:(?:the\s)?(?:fiscal\s)?year\s(?:to|ending|ended)\s(?:June|March|September)\s{Y})"),
+    ("fy_to", rf"(?i:(?:the\s(?:fiscal\s)?year|fiscal\syear|year)\s(?:to|ending|ended)\s(?:June|March|September)\s{Y})"),
     # quarters and halves with a year
     ("yq", rf"{Y}\s?年\s?(?:第\s?([一二三四1-4])\s?(?:季度|季|财季)|([一二三四1-4])\s?季度)"),
-    ("yq", rf"(?i:(?:Q([1-4])|(first|second|third|fourth)[\s-]quarter(?:\sof)?)\s?(?:of\s)?(?:fiscal\s)?{Y})"),
+    ("yq", rf"(?i:(?:Q([1-4])|{_YQ_WORDS})\s?(?:of\s)?(?:fiscal\s)?{Y})"),
     ("yq2", rf"(?i:{Y}\s?Q([1-4]))"),
     ("yh", rf"{Y}\s?年\s?(上半年|下半年)"),
     ("yh", rf"(?i:(first|second)\shalf\s(?:of\s)?{Y})"),
@@ -51,14 +69,34 @@ _PATTERNS: list[tuple[str, str]] = [
     # relative
     ("rel_same", r"去年同期|上年同期|a\syear\s(?:earlier|ago)|the\ssame\s(?:quarter|period)\slast\syear"),
     ("rel_yh", r"(今年|去年|明年)\s?(上半年|下半年)"),
-    ("rel_y", r"今年|本年度|本年|去年|上年|明年|来年|前年|后年|(?i:this\syear|next\syear|last\syear|(?:for|over)\sthe\s(?:full\s)?year|the\scurrent\syear|this\sfiscal\syear)"),
-    ("rel_q", r"上季度|上一季度|上个季度|上季|本季度|本季|当季|(?i:last\squarter|this\squarter|the\sprevious\squarter|the\slatest\squarter|in\sthe\squarter)"),
-    ("bare_q", r"第\s?([一二三四1-4])\s?(?:季度|季|财季)|(?i:(?<![\w-])(?:Q([1-4])|(first|second|third|fourth)[\s-]quarter))(?!\s?(?:of\s)?20\d\d)"),
-    ("bare_h", r"上半年|下半年|(?i:(?:the\s)?(first|second)\shalf(?!\sof\s20))"),
-    ("year", rf"(?<![\d.,$])(?<!\d\s){Y}(?![\d%]|\.\d|\s?(?:年|GW|MW))"),
+    ("rel_y", r"(?i:今年|本年度|本年|去年|上年|明年|来年|前年|后年|this\syear|next\syear|last\syear|for\sthe\s(?:full\s)?year|over\sthe\s(?:full\s)?year|the\scurrent\syear|this\sfiscal\syear)"),
+    ("rel_q", r"(?i:上季度|上一季度|上个季度|上季|本季度|本季|当季|last\squarter|this\squarter|the\sprevious\squarter|the\slatest\squarter|in\sthe\squarter)"),
+    ("bare_q", r"(?i:第\s?([一二三四1-4])\s?(?:季度|季|财季)|Q(?<![\w-]Q)([1-4])(?!\s?(?:of\s)?20\d\d)|"
+               + _q_words(r"[\s-]quarter(?!\s?(?:of\s)?20\d\d)", boundary=True) + ")"),
+    ("bare_h", r"(?i:上半年|下半年|the\sfirst\shalf(?!\sof\s20)|the\ssecond\shalf(?!\sof\s20)|"
+               r"first\shalf(?!\sof\s20)|second\shalf(?!\sof\s20))"),
+    ("year", r"2(?<![\d.,$]2)(?<!\d\s2)" + Y_[1:] + r"(?![\d%]|\.\d|\s?(?:年|GW|MW))"),
     ("full", r"全年"),
 ]
-_COMPILED = [(k, re.compile(p)) for k, p in _PATTERNS]
+
+
+def _caseless(pattern: str) -> str:
+    """The pattern for ASCII-lowercased text: `(?i:` groups become plain groups and literal
+    capitals become small letters. Case-insensitive matching is several times slower in `re`,
+    and a lowercase literal lets the engine skip ahead, so each pattern runs on a lowered copy
+    of the text (same length, same offsets) instead."""
+    out, escaped = [], False
+    for ch in pattern.replace("(?i:", "(?:"):
+        out.append(ch if escaped else ch.translate(_ASCII_LOWER))
+        escaped = ch == "\\" and not escaped
+    return "".join(out)
+
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+# Patterns without a `(?i:` group are case-sensitive as written and run on the text itself; in
+# the others every letter sits inside the `(?i:` group, so the lowered copy changes nothing.
+_COMPILED = [(k, re.compile(_caseless(p)), True) if "(?i:" in p else (k, re.compile(p), False)
+             for k, p in _PATTERNS]
 
 
 def _n(s: str) -> int | None:
@@ -78,8 +116,9 @@ def _quarter_of(d: dt.date) -> int:
 def find_periods(norm: str, published: dt.date | None,
                  sentences: list[tuple[int, int]] | None = None) -> list[Period]:
     spans: list[tuple[int, int, str, re.Match[str]]] = []
-    for kind, rx in _COMPILED:
-        for m in rx.finditer(norm):
+    lowered = norm.translate(_ASCII_LOWER)
+    for kind, rx, caseless in _COMPILED:
+        for m in rx.finditer(lowered if caseless else norm):
             if m.end() == m.start():
                 continue
             spans.append((m.start(), m.end(), kind, m))

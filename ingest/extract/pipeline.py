@@ -149,16 +149,15 @@ def p_classify(doc: Doc) -> None:
     for idx, sent in enumerate(doc.sentences):
         while para_index + 1 < len(doc.paragraphs) and doc.paragraphs[para_index][1] < sent[0]:
             para_index += 1
-        if any(r[0] <= sent[0] < r[1] for r in table_rows):
+        # Only sentences with an amount are classified: look for one before gathering the rest.
+        money = [m for m in doc.money if sent[0] <= m.start < sent[1]]
+        if not money or any(r[0] <= sent[0] < r[1] for r in table_rows):
             continue
         si = SentenceInput(
-            idx, sent, para_index,
-            [m for m in doc.money if sent[0] <= m.start < sent[1]],
+            idx, sent, para_index, money,
             [o for o in doc.orgs if sent[0] <= o.start < sent[1]],
             [p for p in doc.periods if sent[0] <= p.start < sent[1]],
         )
-        if not si.money:
-            continue
         trace: list[str] = []
         doc.drafts.extend(clf.sentence(si, trace))
         doc.trace.extend(f"s{idx}: {t}" for t in trace)

@@ -1,0 +1,200 @@
+"""Figures 3 and 4: `dealwire run` end to end on a directory of synthetic articles, and the refreshes after it.
+
+Each size gets its own temporary DEALWIRE_DATA_DIR and a sources.yml with one `directory` source.
+Wall time and peak RSS of the whole process tree (sum of the RSS of dealwire and its children,
+polled from /proc every 0.2 s; also the largest single process from getrusage) are recorded, and
+the step timings are read from the run's Dagster event log in DEALWIRE_DATA_DIR/dagster_home.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.common import Figure, table
+from bench.corpus import write_corpus
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEALWIRE = str(Path(sys.executable).parent / "dealwire")
+
+
+@dataclass
+class RunStats:
+    label: str
+    wall_s: float
+    peak_tree_rss_mb: float
+    max_single_rss_mb: float
+    returncode: int
+    steps: dict[str, float] = field(default_factory=dict)  # step key -> seconds
+    startup_s: float | None = None    # process start -> first step start (imports, definitions, Dagster)
+    after_steps_s: float | None = None  # last step end -> process exit (summary, shutdown)
+    output_tail: str = ""
+
+
+def _tree_rss_kb(root_pid: int) -> int:
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            pid, ppid = int(entry), int(fields[1])
+            rss[pid] = int(fields[21]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+            children.setdefault(ppid, []).append(pid)
+        except (OSError, IndexError, ValueError):
+            continue
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def dealwire_run(label: str, env: dict, timeout_s: float) -> RunStats:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started_wall = time.time()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([DEALWIRE, "run"], env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    peak = [0]
+    done = threading.Event()
+
+    def poll():
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            done.wait(0.2)
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    try:
+        out, _ = proc.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+        out += f"\n[bench] killed after {timeout_s:.0f} s"
+    wall = time.perf_counter() - t0
+    done.set()
+    poller.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    stats = RunStats(label, wall, peak[0] / 1024, max(after, before) / 1024, proc.returncode,
+                     output_tail="\n".join(out.strip().splitlines()[-12:]))
+    _step_timings(stats, Path(env["DEALWIRE_DATA_DIR"]) / "dagster_home", started_wall, started_wall + wall)
+    return stats
+
+
+def _step_timings(stats: RunStats, home: Path, started: float, ended: float) -> None:
+    """Step durations of the newest run in this Dagster home, from its event log."""
+    if not (home / "dagster.yaml").exists():
+        return
+    code = (
+        "import json, dagster as dg\n"
+        "with dg.DagsterInstance.from_config(%r) as inst:\n"
+        "    runs = inst.get_runs(limit=1)\n"
+        "    out = [] if not runs else [(s.step_key, s.start_time, s.end_time)\n"
+        "           for s in inst.get_run_step_stats(runs[0].run_id)]\n"
+        "print(json.dumps(out))\n" % str(home))
+    # In a child process: this one must not keep the instance's SQLite files or dagster in memory.
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "DAGSTER_HOME": str(home)})
+    if result.returncode != 0:
+        return
+    import json
+
+    steps = [s for s in json.loads(result.stdout.strip().splitlines()[-1]) if s[1] and s[2]]
+    for key, start, end in steps:
+        stats.steps[key] = end - start
+    if steps:
+        stats.startup_s = min(s[1] for s in steps) - started
+        stats.after_steps_s = ended - max(s[2] for s in steps)
+
+
+def _env(data_dir: Path, sources: Path) -> dict:
+    env = {**os.environ, "DEALWIRE_DATA_DIR": str(data_dir), "DEALWIRE_SOURCES": str(sources)}
+    for name in ("DEALWIRE_DUCKDB_PATH", "DAGSTER_HOME"):
+        env.pop(name, None)
+    return env
+
+
+def _sources(path: Path, corpus: Path, max_articles: int) -> None:
+    path.write_text(
+        "sources:\n  - name: bench\n    kind: directory\n"
+        f"    path: {corpus}\n    max_articles: {max_articles}\n", encoding="utf-8")
+
+
+def run(sizes: list[int], corpus_root: Path, seed: int = 7, refresh_new: int = 100,
+        timeout_s: float = 3600, keep: bool = False) -> list[Figure]:
+    full, refresh = [], []
+    for size in sizes:
+        corpus = corpus_root / f"seed{seed}"
+        write_corpus(corpus, size + refresh_new, seed)  # the refresh's new articles are size .. size+99
+        data_dir = Path(tempfile.mkdtemp(prefix=f"dealwire-bench-{size}-"))
+        sources = data_dir / "sources.yml"
+        env = _env(data_dir, sources)
+        try:
+            _sources(sources, corpus, size)  # directory files are read in name order: articles 0 .. size-1
+            full.append((size, dealwire_run(f"full run, {size} articles", env, timeout_s)))
+            if full[-1][1].returncode != 0:
+                continue
+            refresh.append((size, dealwire_run("no new article", env, timeout_s)))
+            _sources(sources, corpus, size + refresh_new)
+            refresh.append((size, dealwire_run(f"{refresh_new} new articles", env, timeout_s)))
+        finally:
+            if not keep:
+                shutil.rmtree(data_dir, ignore_errors=True)
+    return [_full_figure(full), _refresh_figure(refresh)]
+
+
+def _steps_cell(s: RunStats) -> str:
+    return ", ".join(f"{k} {v:.1f}" for k, v in sorted(s.steps.items(), key=lambda kv: -kv[1])) or "n/a"
+
+
+def _full_figure(full: list[tuple[int, RunStats]]) -> Figure:
+    fig = Figure("full_run", "3. `dealwire run` end to end (directory source, empty warehouse)")
+    rows = [[size, f"{s.wall_s:.1f}", f"{size / s.wall_s:.1f}", f"{s.peak_tree_rss_mb:.0f}",
+             f"{s.max_single_rss_mb:.0f}", "ok" if s.returncode == 0 else f"exit {s.returncode}",
+             _steps_cell(s)] for size, s in full]
+    fig.lines = ["One run per size (a full run at 100k is minutes long). Targets: 100k articles <= 5 min, "
+                 "peak RSS <= 1.5 GB.", "",
+                 *table(["articles", "wall s", "articles/s", "peak RSS of the tree MB",
+                         "largest process MB", "result", "step seconds"], rows)]
+    for size, s in full:
+        if s.returncode != 0:
+            fig.lines += ["", f"Output of the failed {size}-article run:", "```", s.output_tail, "```"]
+    fig.data = {str(size): vars(s) for size, s in full}
+    return fig
+
+
+def _refresh_figure(refresh: list[tuple[int, RunStats]]) -> Figure:
+    fig = Figure("refresh", "4. Refresh latency (a second `dealwire run` on the same warehouse)")
+    rows = []
+    for size, s in refresh:
+        steps = s.steps
+        ingest = sum(v for k, v in steps.items() if "ingest" in k)
+        extract = sum(v for k, v in steps.items() if "extract" in k)
+        dbt = sum(v for k, v in steps.items() if "dbt" in k)
+        other = sum(steps.values()) - ingest - extract - dbt
+        rows.append([size, s.label, f"{s.wall_s:.1f}", _f(s.startup_s), f"{ingest:.1f}", f"{extract:.1f}",
+                     f"{dbt:.1f}", f"{other:.1f}", _f(s.after_steps_s),
+                     "ok" if s.returncode == 0 else f"exit {s.returncode}"])
+    fig.lines = ["Targets: no new article <= 15 s; 100 new articles <= 25 s. Start-up is process start to the "
+                 "first step's start (imports, loading the definitions, the Dagster run); the step columns come "
+                 "from the run's event log; 'other steps' are any further steps (publish, report ...); "
+                 "'after' is the last step's end to process exit.", "",
+                 *table(["corpus", "refresh", "wall s", "start-up s", "ingest s", "extraction s", "dbt s",
+                         "other steps s", "after s", "result"], rows)]
+    fig.data = {f"{size}:{s.label}": vars(s) for size, s in refresh}
+    return fig
+
+
+def _f(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.1f}"
