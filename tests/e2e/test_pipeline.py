@@ -16,7 +16,7 @@ EXPECTED_DEALS = {
     # (investor, target, deal_type, status, amount_usd)
     ("Amazon", "OpenAI", "equity", "completed", 10e9),      # talks (zh) then closed (en): one deal
     ("OpenAI", "Amazon", "contract", "announced", 38e9),    # 7-year AWS commitment, three articles
-    ("NVIDIA", "OpenAI", "equity", "pledged", 100e9),
+    ("NVIDIA", "OpenAI", "equity", "announced", 100e9),    # pledged: an announced commitment
     ("SoftBank", "Ampere Computing", "acquisition", "completed", 6.5e9),
     ("Meta", "Manus", "acquisition", "announced", 2e9),
     ("OpenAI", "Stargate UK", "joint_venture", "cancelled", 31e9),

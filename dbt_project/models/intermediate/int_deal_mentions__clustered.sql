@@ -1,24 +1,34 @@
 {#
     Assigns every company-level deal mention to one real-world deal (deal_id).
 
-    Mentions can be the same deal when they name the same investor and target and a compatible
-    deal type (equity and funding_round are one family; a mention without a type joins the
-    pair's only family). Within such a group, each mention becomes a USD interval it "agrees"
-    with, and overlapping intervals are one deal:
+    Two mentions report the same deal ("are linked") when they name the same target, belong to
+    compatible deal types (equity and funding_round are one family, investment; a mention
+    without a type takes its pair's only family), were reported at most deal_max_gap_days
+    apart, and either
+      1. name the same investor (or both none) and their USD amounts agree, or
+      2. are both funding_round mentions with agreeing amounts: one round, several participants
+         (an investor named in one article, another or none in the next), or
+      3. name the same investor, one as a funding_round and the other as its equity stake no
+         larger than the round: the investor's share of a round it leads (ASML's EUR 1.3bn of
+         Mistral's EUR 1.7bn round).
+    Rules 2 and 3 apply to the investment family only; other families need the same investor.
+    Amounts agree when their USD intervals overlap:
       - a point v (exact, approx):     [v, v * (1 + tolerance)]  -> points within 10% meet
       - a range [lo, hi]:              [lo, hi * (1 + tolerance)]
       - at least lo:                   [lo, lo * open_bound_span]
       - at most hi:                    [hi / open_bound_span, hi * (1 + tolerance)]
-    Sorting the intervals by their start, a new deal begins where an interval starts beyond
-    the furthest end seen so far (the classic interval-merge, written as two window functions).
-    A mention without a USD amount joins the deal of the group's amount-bearing mention nearest
-    in time, or, when the group has none, one amount-less deal of its own.
+    A deal is a connected set of linked mentions (a recursive walk over the links). A mention
+    without a USD amount joins the deal of the nearest-in-time amount-bearing mention with the
+    same investor, target and family, or, when there is none, one amount-less deal of its own.
 #}
 
 {%- set tolerance = var('deal_amount_tolerance') -%}
 {%- set open_bound_span = var('deal_open_bound_span') -%}
+{%- set max_gap_days = var('deal_max_gap_days') -%}
 
-with
+{{ config(materialized='table') }}
+
+with recursive
 
 mentions as (
 
@@ -58,9 +68,11 @@ grouped as (
     select
         typed.*,
         coalesce(typed.deal_family, pair_only_family.only_family, 'unspecified') as deal_group_family,
-        coalesce(amount_min_usd, amount_max_usd / {{ open_bound_span }}) as match_low_usd,
-        coalesce(amount_max_usd * (1 + {{ tolerance }}), amount_min_usd * {{ open_bound_span }})
-            as match_high_usd
+        coalesce(typed.amount_min_usd, typed.amount_max_usd / {{ open_bound_span }}) as match_low_usd,
+        coalesce(
+            typed.amount_max_usd * (1 + {{ tolerance }}),
+            typed.amount_min_usd * {{ open_bound_span }}
+        ) as match_high_usd
 
     from typed
     left join pair_only_family
@@ -71,33 +83,87 @@ grouped as (
 
 with_amounts as (
 
-    select
-        *,
-        max(match_high_usd) over (
-            partition by investor, target, deal_group_family
-            order by match_low_usd, mention_id
-            rows between unbounded preceding and 1 preceding
-        ) as furthest_high_before
-    from grouped
+    select * from grouped
     where match_low_usd is not null
 
 ),
 
-amount_clusters as (
+links as (
 
     select
-        *,
-        sum(
-            case
-                when furthest_high_before is null or match_low_usd > furthest_high_before then 1
-                else 0
-            end
-        ) over (
-            partition by investor, target, deal_group_family
-            order by match_low_usd, mention_id
-            rows between unbounded preceding and current row
-        ) as amount_cluster
+        one.mention_id as from_mention_id,
+        other.mention_id as to_mention_id
+    from with_amounts as one
+    inner join with_amounts as other
+        on other.target is not distinct from one.target
+        and other.deal_group_family = one.deal_group_family
+        and other.mention_id <> one.mention_id
+    where abs({{ dbt.datediff('one.reported_at', 'other.reported_at', 'day') }}) <= {{ max_gap_days }}
+        and (
+            (
+                one.investor is not distinct from other.investor
+                and one.match_low_usd <= other.match_high_usd
+                and other.match_low_usd <= one.match_high_usd
+            )
+            or (
+                one.deal_group_family = 'investment'
+                and one.deal_type = 'funding_round'
+                and other.deal_type = 'funding_round'
+                and one.match_low_usd <= other.match_high_usd
+                and other.match_low_usd <= one.match_high_usd
+            )
+            or (
+                one.deal_group_family = 'investment'
+                and one.investor = other.investor
+                and (
+                    (one.deal_type = 'funding_round' and other.deal_type = 'equity'
+                        and other.match_low_usd <= one.match_high_usd)
+                    or (other.deal_type = 'funding_round' and one.deal_type = 'equity'
+                        and one.match_low_usd <= other.match_high_usd)
+                )
+            )
+        )
+
+),
+
+-- Every mention reached from every other through links (union drops repeats, so the walk
+-- ends); a deal is named after the smallest mention id that reaches it.
+reachable as (
+
+    select
+        mention_id,
+        mention_id as reached_from
     from with_amounts
+
+    union
+
+    select
+        links.to_mention_id as mention_id,
+        reachable.reached_from
+    from reachable
+    inner join links
+        on links.from_mention_id = reachable.mention_id
+
+),
+
+amount_components as (
+
+    select
+        mention_id,
+        min(reached_from) as component_id
+    from reachable
+    group by mention_id
+
+),
+
+with_components as (
+
+    select
+        with_amounts.*,
+        amount_components.component_id
+    from with_amounts
+    inner join amount_components
+        on amount_components.mention_id = with_amounts.mention_id
 
 ),
 
@@ -108,75 +174,79 @@ without_amounts as (
 
 ),
 
-nearest_amount_cluster as (
+nearest_component as (
 
     select
         without_amounts.mention_id,
-        amount_clusters.amount_cluster
+        with_components.component_id
     from without_amounts
-    inner join amount_clusters
-        on amount_clusters.investor is not distinct from without_amounts.investor
-        and amount_clusters.target is not distinct from without_amounts.target
-        and amount_clusters.deal_group_family = without_amounts.deal_group_family
+    inner join with_components
+        on with_components.investor is not distinct from without_amounts.investor
+        and with_components.target is not distinct from without_amounts.target
+        and with_components.deal_group_family = without_amounts.deal_group_family
     qualify row_number() over (
         partition by without_amounts.mention_id
         order by
-            abs(epoch(amount_clusters.reported_at) - epoch(without_amounts.reported_at)),
-            amount_clusters.reported_at desc,
-            amount_clusters.mention_id
+            abs({{ dbt.datediff('with_components.reported_at', 'without_amounts.reported_at', 'second') }}),
+            with_components.reported_at desc,
+            with_components.mention_id
     ) = 1
 
 ),
 
-all_clustered as (
+all_components as (
 
     select
         mention_id,
-        investor,
-        target,
-        deal_group_family,
-        amount_cluster
-    from amount_clusters
+        component_id
+    from with_components
 
     union all
 
     select
         without_amounts.mention_id,
-        without_amounts.investor,
-        without_amounts.target,
-        without_amounts.deal_group_family,
-        -- 0: the amount-less deal of a group that has no amounts at all
-        coalesce(nearest_amount_cluster.amount_cluster, 0) as amount_cluster
+        coalesce(
+            nearest_component.component_id,
+            -- the one amount-less deal of parties that never gave an amount
+            concat_ws('|', 'no amount', coalesce(without_amounts.investor, ''),
+                coalesce(without_amounts.target, ''), without_amounts.deal_group_family)
+        ) as component_id
     from without_amounts
-    left join nearest_amount_cluster
-        on nearest_amount_cluster.mention_id = without_amounts.mention_id
+    left join nearest_component
+        on nearest_component.mention_id = without_amounts.mention_id
 
 ),
 
 with_first_mention as (
 
     select
-        all_clustered.*,
-        first_value(all_clustered.mention_id) over (
-            partition by
-                all_clustered.investor,
-                all_clustered.target,
-                all_clustered.deal_group_family,
-                all_clustered.amount_cluster
-            order by mentions.reported_at, all_clustered.mention_id
+        grouped.*,
+        all_components.component_id,
+        first_value(grouped.mention_id) over (
+            partition by all_components.component_id
+            order by grouped.reported_at, grouped.mention_id
         ) as first_mention_id
-    from all_clustered
-    inner join mentions
-        on mentions.mention_id = all_clustered.mention_id
+    from all_components
+    inner join grouped
+        on grouped.mention_id = all_components.mention_id
+
+),
+
+first_mentions as (
+
+    select
+        mention_id,
+        investor,
+        target
+    from grouped
 
 )
 
 select
-    -- Stable while the deal's first mention exists: md5 of the parties and that mention.
-    md5(concat_ws('|', coalesce(grouped.investor, ''), coalesce(grouped.target, ''), with_first_mention.first_mention_id))
-        as deal_id,
-    grouped.*,
-    cast(with_first_mention.amount_cluster as integer) as amount_cluster
+    -- Stable while the deal's first mention exists: md5 of its parties and its id.
+    md5(concat_ws('|', coalesce(first_mentions.investor, ''), coalesce(first_mentions.target, ''),
+        first_mentions.mention_id)) as deal_id,
+    with_first_mention.*
 from with_first_mention
-inner join grouped
-    on grouped.mention_id = with_first_mention.mention_id
+inner join first_mentions
+    on first_mentions.mention_id = with_first_mention.first_mention_id

@@ -49,8 +49,8 @@ converted as (
 
     select
         dated.*,
-        coalesce(dated.amount_usd_min, dated.amount_min * amount_fx.usd_per_unit) as amount_min_usd,
-        coalesce(dated.amount_usd_max, dated.amount_max * amount_fx.usd_per_unit) as amount_max_usd,
+        {{ usd_bound('dated', 'min', 'amount_fx.usd_per_unit') }} as amount_min_usd,
+        {{ usd_bound('dated', 'max', 'amount_fx.usd_per_unit') }} as amount_max_usd,
         case
             when coalesce(dated.amount_usd_min, dated.amount_usd_max) is not null then 'stated'
             when coalesce(dated.amount_min, dated.amount_max) is not null

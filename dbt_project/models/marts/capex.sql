@@ -13,6 +13,12 @@ mentions as (
 
 ),
 
+revisions as (
+
+    select * from {{ ref('capex_revisions') }}
+
+),
+
 current_figure as (
 
     select *
@@ -43,18 +49,41 @@ history as (
     from mentions
     group by company, period
 
+),
+
+revision_counts as (
+
+    select
+        company,
+        period,
+        count(*) as n_revisions
+    from revisions
+    group by company, period
+
 )
 
 select
-    md5(concat_ws('|', current_figure.company, current_figure.period)) as capex_id,
+    {{ dbt.hash(dbt.concat(["current_figure.company", "'|'", "current_figure.period"])) }} as capex_id,
     current_figure.company,
     current_figure.period,
+    current_figure.period_grain as period_kind,
     current_figure.period_grain,
     current_figure.period_start_year,
     current_figure.period_end_year,
     current_figure.company_is_known,
+    case when current_figure.capex_kind = 'actual' then 'actual' else 'guidance' end as figure_kind,
     current_figure.capex_kind,
     current_figure.qualifier,
+    current_figure.amount_min_usd as low_usd,
+    current_figure.amount_max_usd as high_usd,
+    current_figure.amount_min as low_original,
+    current_figure.amount_max as high_original,
+    current_figure.currency as currency_original,
+    cast(current_figure.reported_at as date) as as_of,
+    current_figure.url as article_url,
+    current_figure.evidence as evidence_sentence,
+    coalesce(revision_counts.n_revisions, 0) as n_revisions,
+    -- the same figures under their earlier names
     current_figure.amount_min as amount_low,
     current_figure.amount_max as amount_high,
     current_figure.currency,
@@ -76,3 +105,6 @@ from current_figure
 inner join history
     on history.company = current_figure.company
     and history.period = current_figure.period
+left join revision_counts
+    on revision_counts.company = current_figure.company
+    and revision_counts.period = current_figure.period

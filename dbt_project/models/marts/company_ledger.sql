@@ -1,5 +1,6 @@
--- Per company and year: what it spends (capex), invests (as investor) and raises (as target).
--- The capex side and the deal side each have rows the other lacks, hence the full outer join.
+-- Per company and year: what it spends (capex), invests in others and raises, what it commits
+-- to buy, and how many deals it takes part in on each side. The capex side and the deal side
+-- each have rows the other lacks, hence the full outer join.
 
 with
 
@@ -17,9 +18,21 @@ deals as (
 
 ),
 
+participants as (
+
+    select * from {{ ref('deal_participants') }}
+
+),
+
+flows as (
+
+    select * from {{ ref('money_flows') }}
+
+),
+
 companies as (
 
-    select * from {{ ref('companies') }}
+    select * from {{ ref('dim_companies') }}
 
 ),
 
@@ -30,7 +43,7 @@ capex_by_year as (
     select
         company,
         period_start_year as year,
-        coalesce(amount_high_usd, amount_low_usd) as capex_usd,
+        coalesce(high_usd, low_usd) as capex_usd,
         period as capex_period,
         capex_kind
     from capex
@@ -42,77 +55,93 @@ capex_by_year as (
 
 ),
 
-deal_sides as (
+-- Money out (investments, purchase commitments) by the paying side, money in by the target:
+-- a round raised counts once for its target however many investors it lists.
+money_sides as (
 
     select
-        investor as company,
-        deal_year as year,
-        'investor' as side,
-        deal_id,
-        amount_usd
-    from deals
-    where investor is not null
+        from_company as company,
+        flow_year as year,
+        case when flow_type = 'investment' then amount_usd end as invested_usd,
+        case when flow_type = 'purchase_commitment' then amount_usd end as committed_usd,
+        cast(null as double) as raised_usd
+    from flows
 
     union all
 
     select
         target as company,
         deal_year as year,
-        'target' as side,
-        deal_id,
-        amount_usd
+        cast(null as double) as invested_usd,
+        cast(null as double) as committed_usd,
+        amount_usd as raised_usd
     from deals
     where target is not null
+        and deal_family is distinct from 'contract'
 
 ),
 
-deals_by_year as (
+money_by_year as (
 
     select
         company,
         year,
-        sum(amount_usd) filter (where side = 'investor') as invested_usd,
-        sum(amount_usd) filter (where side = 'target') as raised_usd,
-        count(distinct deal_id) filter (where side = 'investor') as n_deals_as_investor,
-        count(distinct deal_id) filter (where side = 'target') as n_deals_as_target
-    from deal_sides
+        sum(invested_usd) as invested_usd,
+        sum(raised_usd) as raised_usd,
+        sum(committed_usd) as committed_usd
+    from money_sides
     group by company, year
 
 ),
 
-joined as (
+deal_counts as (
 
     select
-        coalesce(capex_by_year.company, deals_by_year.company) as company,
-        coalesce(capex_by_year.year, deals_by_year.year) as year,
-        capex_by_year.capex_usd,
-        capex_by_year.capex_period,
-        capex_by_year.capex_kind,
-        deals_by_year.invested_usd,
-        deals_by_year.raised_usd,
-        coalesce(deals_by_year.n_deals_as_investor, 0) as n_deals_as_investor,
-        coalesce(deals_by_year.n_deals_as_target, 0) as n_deals_as_target
-    from capex_by_year
-    full outer join deals_by_year
-        on deals_by_year.company = capex_by_year.company
-        and deals_by_year.year = capex_by_year.year
+        participants.company,
+        deals.deal_year as year,
+        count(distinct participants.deal_id) filter (where participants.role = 'investor') as deals_as_investor,
+        count(distinct participants.deal_id) filter (where participants.role = 'target') as deals_as_target
+    from participants
+    inner join deals
+        on deals.deal_id = participants.deal_id
+    group by participants.company, deals.deal_year
+
+),
+
+company_years as (
+
+    select company, year from capex_by_year
+    union
+    select company, year from money_by_year
+    union
+    select company, year from deal_counts
 
 )
 
 select
-    joined.company,
-    joined.year,
+    company_years.company,
+    company_years.year,
     companies.company is not null as is_known_company,
     companies.company_type,
     companies.country,
-    joined.capex_usd,
-    joined.capex_period,
-    joined.capex_kind,
-    joined.invested_usd,
-    joined.raised_usd,
-    joined.n_deals_as_investor,
-    joined.n_deals_as_target
+    capex_by_year.capex_usd,
+    capex_by_year.capex_period,
+    capex_by_year.capex_kind,
+    money_by_year.invested_usd,
+    money_by_year.raised_usd,
+    money_by_year.committed_usd,
+    coalesce(deal_counts.deals_as_investor, 0) as deals_as_investor,
+    coalesce(deal_counts.deals_as_target, 0) as deals_as_target
 
-from joined
+from company_years
+left join capex_by_year
+    on capex_by_year.company = company_years.company
+    and capex_by_year.year = company_years.year
+left join money_by_year
+    on money_by_year.company = company_years.company
+    and money_by_year.year = company_years.year
+left join deal_counts
+    on deal_counts.company = company_years.company
+    and deal_counts.year = company_years.year
 left join companies
-    on companies.company = joined.company
+    on companies.company = company_years.company
