@@ -18,8 +18,12 @@ def refresh_interval(cron: str = REFRESH_CRON, timezone_name: str = REFRESH_TIME
     # Dagster's own cron iterator (no public API for it), so the interval matches the scheduler's ticks.
     from dagster._utils.schedules import cron_string_iterator
 
-    ticks = cron_string_iterator(datetime.now(timezone.utc).timestamp(), cron, timezone_name)
-    times = [next(ticks) for _ in range(16)]
+    start = datetime.now(timezone.utc)
+    ticks = cron_string_iterator(start.timestamp(), cron, timezone_name)
+    times = [next(ticks)]
+    # A week and a day of ticks covers weekday-only and weekly crons (bounded for per-minute ones).
+    while times[-1] - times[0] < timedelta(days=8) and len(times) < 2000:
+        times.append(next(ticks))
     return max(later - earlier for earlier, later in zip(times, times[1:]))
 
 

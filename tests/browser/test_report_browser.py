@@ -22,7 +22,7 @@ def report(pipeline_run, tmp_path_factory):
 def test_the_pipeline_run_materialized_the_report_asset(pipeline_run):
     reports = pipeline_run.data_dir / "reports"
     assert (reports / "latest.html").stat().st_size > 1_000_000  # plotly.js is embedded
-    assert len(list(reports.glob("report-*.html"))) == 1
+    assert list(reports.glob("report-*.html"))  # plus one dated copy per run
     assert {p.name for p in reports.glob("*.png")} >= {"capex.png", "deals_by_month.png", "money_flows.png"}
 
 
