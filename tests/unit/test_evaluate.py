@@ -197,3 +197,92 @@ def test_main_prints_the_body_section_unless_told_not_to(tmp_path, capsys):
     assert "all      dealwire" in printed
     assert main([str(empty), "--no-bodies"]) == 0
     assert "body extraction" not in capsys.readouterr().out
+
+
+# ---- the unseen hold-out (tests/gold/unseen.jsonl) ------------------------------------------------
+
+import datetime as dt  # noqa: E402
+import re  # noqa: E402
+from collections import Counter  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from ingest.evaluate import UNSEEN_GOLD, UNSEEN_TITLE, evaluate_unseen  # noqa: E402
+from ingest.parse import parse_html  # noqa: E402
+
+
+def _unseen_articles() -> list[dict]:
+    lines = (REPO / UNSEEN_GOLD).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+_PERIOD = re.compile(r"(FY)?\d{4}(Q[1-4]|H[12])?|\d{4}-\d{4}")
+_ENUMS = {
+    "currency": {"USD", "CNY", "TWD", "KRW", "JPY", "EUR", "GBP", "HKD"},
+    "qualifier": {"exact", "approx", "range", "at_least", "at_most"},
+    "status": {"talks", "announced", "completed", "pledged", "cancelled"},
+    "deal_type": {"equity", "funding_round", "acquisition", "fund", "joint_venture", "contract"},
+    "capex_kind": {"guidance", "actual", "plan"},
+}
+
+
+def test_unseen_gold_parses_and_is_well_formed():
+    arts = _unseen_articles()
+    assert Counter(a["lang"] for a in arts) == {"en": 6, "zh-Hans": 6, "zh-Hant": 6}
+    pages = (REPO / "tests/gold/unseen/articles").glob("*.html")
+    on_disk = sorted(p.relative_to(REPO).as_posix() for p in pages)
+    assert sorted(a["file"] for a in arts) == on_disk  # one gold line per page, no orphan page
+    for a in arts:
+        assert dt.date.fromisoformat(a["published"]).year == 2026
+        assert a["facts"], a["file"]
+        for f in a["facts"]:
+            where = (a["file"], f["evidence"])
+            assert f["kind"] in ("deal", "capex"), where
+            assert all(f[k] in allowed for k, allowed in _ENUMS.items() if k in f), where
+            assert f["amounts"] and all(isinstance(x, int) and x > 0 for x in f["amounts"]), where
+            lo_hi = f["amounts"]
+            assert f["qualifier"] != "range" or (len(lo_hi) == 2 and lo_hi[0] < lo_hi[1]), where
+            assert isinstance(f["required"], bool) and isinstance(f["aggregate"], bool), where
+            if f["kind"] == "deal":
+                assert isinstance(f["investors"], list) and f["status"] and f["deal_type"], where
+                assert (f["valuation"] is None) == (f["valuation_currency"] is None), where
+            else:
+                assert f["company"] and _PERIOD.fullmatch(f["period"]) and f["capex_kind"], where
+
+
+@pytest.mark.parametrize("art", _unseen_articles(), ids=lambda a: Path(a["file"]).stem)
+def test_unseen_evidence_occurs_in_the_parsed_page(art):
+    """Every evidence string is a fragment of the body text the parser gives (whitespace squashed),
+    so each label points at text the extractor actually sees."""
+    body = _squash(parse_html((REPO / art["file"]).read_bytes()).body_text)
+    missing = [f["evidence"] for f in art["facts"] if _squash(f["evidence"]) not in body]
+    assert missing == []
+
+
+def test_unseen_block_counts_every_required_fact_once():
+    out = io.StringIO()
+    table = evaluate_unseen(out=out)
+    text = out.getvalue()
+    assert text.startswith(f"\n---- {UNSEEN_TITLE}: {UNSEEN_GOLD} ----\n")
+    assert "skip" not in text  # every page was found and scored
+    required = Counter(f["kind"] for a in _unseen_articles() for f in a["facts"]
+                       if f["required"] and not f["aggregate"])
+    for kind in ("deal", "capex"):
+        t = table["all"][kind]
+        assert t.tp + t.fn == required[kind], kind
+
+
+def test_default_run_reports_the_unseen_set_as_a_separate_block(capsys):
+    from ingest.evaluate import main
+
+    assert main(["--no-bodies"]) == 0
+    dev, sep, unseen = capsys.readouterr().out.partition(f"---- {UNSEEN_TITLE}")
+    assert sep, "no unseen block"
+    assert dev.count("\nall      deal ") == 1 and unseen.count("\nall      deal ") == 1
+    assert "tests/gold/unseen/" not in dev  # never pooled with the development sets
+    assert "tests/gold/articles/" not in unseen
+    assert main([str(REPO / "tests/gold/shared_corpus.jsonl"), "--no-bodies"]) == 0
+    assert UNSEEN_TITLE not in capsys.readouterr().out  # explicit gold files: only those
