@@ -279,10 +279,16 @@ def test_default_run_reports_the_unseen_set_as_a_separate_block(capsys):
     from ingest.evaluate import main
 
     assert main(["--no-bodies"]) == 0
+    from ingest.evaluate import UNSEEN2_TITLE
+
     dev, sep, unseen = capsys.readouterr().out.partition(f"---- {UNSEEN_TITLE}")
     assert sep, "no unseen block"
-    assert dev.count("\nall      deal ") == 1 and unseen.count("\nall      deal ") == 1
-    assert "tests/gold/unseen/" not in dev  # never pooled with the development sets
-    assert "tests/gold/articles/" not in unseen
+    unseen, sep2, unseen2 = unseen.partition(f"---- {UNSEEN2_TITLE}")
+    assert sep2, "no block for the second unseen set"
+    for block in (dev, unseen, unseen2):
+        assert block.count("\nall      deal ") == 1
+    assert "tests/gold/unseen/" not in dev and "tests/gold/unseen2/" not in dev  # never pooled
+    assert "tests/gold/articles/" not in unseen + unseen2
+    assert "tests/gold/unseen2/" not in unseen and "tests/gold/unseen/" not in unseen2
     assert main([str(REPO / "tests/gold/shared_corpus.jsonl"), "--no-bodies"]) == 0
     assert UNSEEN_TITLE not in capsys.readouterr().out  # explicit gold files: only those
