@@ -67,8 +67,18 @@ def run(n_rows: int = 2000, runs: int = 3, seed: int = 7) -> Figure:
             data[label] = {"median_s": med, "runs_s": times, "rows": n_rows}
             results.append([label, n_rows, n_rows / med, med])
 
-        method("project: warehouse.loads.upsert_articles (executemany, on conflict do update)",
+        method("project: warehouse.loads.upsert_articles (one insert ... on conflict of unnested column lists)",
                lambda con: loads.upsert_articles(con, articles, now))
+
+        def previous_upsert(con):  # the project's code before issue 7: executemany with on conflict
+            con.execute("begin")
+            con.executemany(insert + """
+                on conflict (article_id) do update set url = excluded.url, source = excluded.source,
+                    title = excluded.title, published_at = excluded.published_at, lang = excluded.lang,
+                    body_text = excluded.body_text, content_sha256 = excluded.content_sha256,
+                    last_fetched_at = excluded.last_fetched_at""", rows)
+            con.execute("commit")
+        method("before: executemany with on conflict do update (the project's code until issue 7)", previous_upsert)
 
         def row_by_row(con):
             con.execute("begin")

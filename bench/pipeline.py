@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.common import Figure, table
-from bench.corpus import write_corpus
+from bench.corpus import SHARD, write_corpus
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEALWIRE = str(Path(sys.executable).parent / "dealwire")
@@ -34,6 +34,9 @@ class RunStats:
     max_single_rss_mb: float
     returncode: int
     steps: dict[str, float] = field(default_factory=dict)  # step key -> seconds
+    cpu_s: float = 0.0                # user + system CPU time of the run's process tree (waited-for children)
+    load_before: tuple = ()           # 1-minute load average when the run started, and when it ended
+    load_after: tuple = ()
     startup_s: float | None = None    # process start -> first step start (imports, definitions, Dagster)
     after_steps_s: float | None = None  # last step end -> process exit (summary, shutdown)
     output_tail: str = ""
@@ -62,7 +65,9 @@ def _tree_rss_kb(root_pid: int) -> int:
 
 
 def dealwire_run(label: str, env: dict, timeout_s: float) -> RunStats:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = usage_before.ru_maxrss
+    load_before = os.getloadavg()
     started_wall = time.time()
     t0 = time.perf_counter()
     proc = subprocess.Popen([DEALWIRE, "run"], env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
@@ -85,8 +90,11 @@ def dealwire_run(label: str, env: dict, timeout_s: float) -> RunStats:
     wall = time.perf_counter() - t0
     done.set()
     poller.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    after = usage_after.ru_maxrss
+    cpu = (usage_after.ru_utime + usage_after.ru_stime) - (usage_before.ru_utime + usage_before.ru_stime)
     stats = RunStats(label, wall, peak[0] / 1024, max(after, before) / 1024, proc.returncode,
+                     cpu_s=cpu, load_before=load_before, load_after=os.getloadavg(),
                      output_tail="\n".join(out.strip().splitlines()[-12:]))
     _step_timings(stats, Path(env["DEALWIRE_DATA_DIR"]) / "dagster_home", started_wall, started_wall + wall)
     return stats
@@ -125,14 +133,26 @@ def _env(data_dir: Path, sources: Path) -> dict:
     return env
 
 
-def _sources(path: Path, corpus: Path, max_articles: int) -> None:
-    path.write_text(
-        "sources:\n  - name: bench\n    kind: directory\n"
-        f"    path: {corpus}\n    max_articles: {max_articles}\n", encoding="utf-8")
+MAX_PER_SOURCE = 10_000  # sources.yml's bound on a source's max_articles
+
+
+def _sources(path: Path, corpus: Path, max_articles: int, sharded: bool = False) -> None:
+    """One directory source over the corpus; or, `sharded` (corpora above MAX_PER_SOURCE), one
+    source per SHARD-file folder of it (bench-000, bench-001 ...), the last one partly read. A size
+    keeps one layout for all its runs: the file state is stored per source."""
+    if not sharded:
+        entries = [("bench", corpus, max_articles)]
+    else:
+        entries = [(f"bench-{k:03d}", corpus / f"{k:03d}", min(SHARD, max_articles - k * SHARD))
+                   for k in range(-(-max_articles // SHARD))]
+    path.write_text("sources:\n" + "".join(
+        f"  - name: {name}\n    kind: directory\n    path: {folder}\n    max_articles: {n}\n"
+        for name, folder, n in entries), encoding="utf-8")
 
 
 def run(sizes: list[int], corpus_root: Path, seed: int = 7, refresh_new: int = 100,
-        timeout_s: float = 3600, keep: bool = False) -> list[Figure]:
+        timeout_s: float = 3600, keep: bool = False, previous: dict | None = None) -> list[Figure]:
+    """`previous`: the figures of an earlier results.json, whose other sizes are kept in the tables."""
     full, refresh = [], []
     for size in sizes:
         corpus = corpus_root / f"seed{seed}"
@@ -141,16 +161,22 @@ def run(sizes: list[int], corpus_root: Path, seed: int = 7, refresh_new: int = 1
         sources = data_dir / "sources.yml"
         env = _env(data_dir, sources)
         try:
-            _sources(sources, corpus, size)  # directory files are read in name order: articles 0 .. size-1
+            sharded = size + refresh_new > MAX_PER_SOURCE
+            # directory files are read in name order: articles 0 .. size-1
+            _sources(sources, corpus, size, sharded)
             full.append((size, dealwire_run(f"full run, {size} articles", env, timeout_s)))
             if full[-1][1].returncode != 0:
                 continue
             refresh.append((size, dealwire_run("no new article", env, timeout_s)))
-            _sources(sources, corpus, size + refresh_new)
+            _sources(sources, corpus, size + refresh_new, sharded)
             refresh.append((size, dealwire_run(f"{refresh_new} new articles", env, timeout_s)))
         finally:
             if not keep:
                 shutil.rmtree(data_dir, ignore_errors=True)
+    if previous:
+        old_full, old_refresh = previous_runs(previous)
+        full = sorted([x for x in old_full if x[0] not in sizes] + full, key=lambda x: x[0])
+        refresh = sorted([x for x in old_refresh if x[0] not in sizes] + refresh, key=lambda x: x[0])
     return [_full_figure(full), _refresh_figure(refresh)]
 
 
@@ -160,17 +186,19 @@ def _steps_cell(s: RunStats) -> str:
 
 def _full_figure(full: list[tuple[int, RunStats]]) -> Figure:
     fig = Figure("full_run", "3. `dealwire run` end to end (directory source, empty warehouse)")
-    rows = [[size, f"{s.wall_s:.1f}", f"{size / s.wall_s:.1f}", f"{s.peak_tree_rss_mb:.0f}",
-             f"{s.max_single_rss_mb:.0f}", "ok" if s.returncode == 0 else f"exit {s.returncode}",
+    rows = [[size, f"{s.wall_s:.1f}", f"{s.cpu_s:.1f}", f"{size / s.wall_s:.1f}", f"{s.peak_tree_rss_mb:.0f}",
+             f"{s.max_single_rss_mb:.0f}", _load(s), "ok" if s.returncode == 0 else f"exit {s.returncode}",
              _steps_cell(s)] for size, s in full]
     fig.lines = ["One run per size (a full run at 100k is minutes long). Targets: 100k articles <= 5 min, "
                  "peak RSS <= 1.5 GB.", "",
-                 *table(["articles", "wall s", "articles/s", "peak RSS of the tree MB",
-                         "largest process MB", "result", "step seconds"], rows)]
+                 "CPU s is user + system time of the whole process tree (extraction workers included): "
+                 "on a shared machine it is what the run cost, the wall time what it took under that load.", "",
+                 *table(["articles", "wall s", "CPU s", "articles/s", "peak RSS of the tree MB",
+                         "largest process MB", "load 1 min before/after", "result", "step seconds"], rows)]
     for size, s in full:
         if s.returncode != 0:
             fig.lines += ["", f"Output of the failed {size}-article run:", "```", s.output_tail, "```"]
-    fig.data = {str(size): vars(s) for size, s in full}
+    fig.data = {str(size): _data(s) for size, s in full}
     return fig
 
 
@@ -183,18 +211,50 @@ def _refresh_figure(refresh: list[tuple[int, RunStats]]) -> Figure:
         extract = sum(v for k, v in steps.items() if "extract" in k)
         dbt = sum(v for k, v in steps.items() if "dbt" in k)
         other = sum(steps.values()) - ingest - extract - dbt
-        rows.append([size, s.label, f"{s.wall_s:.1f}", _f(s.startup_s), f"{ingest:.1f}", f"{extract:.1f}",
-                     f"{dbt:.1f}", f"{other:.1f}", _f(s.after_steps_s),
+        rows.append([size, s.label, f"{s.wall_s:.1f}", f"{s.cpu_s:.1f}", _f(s.startup_s), f"{ingest:.1f}",
+                     f"{extract:.1f}", _dbt_cell(s, dbt), f"{other:.1f}", _f(s.after_steps_s), _load(s),
                      "ok" if s.returncode == 0 else f"exit {s.returncode}"])
     fig.lines = ["Targets: no new article <= 15 s; 100 new articles <= 25 s. Start-up is process start to the "
                  "first step's start (imports, loading the definitions, the Dagster run); the step columns come "
                  "from the run's event log; 'other steps' are any further steps (publish, report ...); "
                  "'after' is the last step's end to process exit.", "",
-                 *table(["corpus", "refresh", "wall s", "start-up s", "ingest s", "extraction s", "dbt s",
-                         "other steps s", "after s", "result"], rows)]
-    fig.data = {f"{size}:{s.label}": vars(s) for size, s in refresh}
+                 "A dbt step marked 'skipped' found the raw tables as its last build left them and did not run "
+                 "`dbt build` (publish and the report then skip too).", "",
+                 *table(["corpus", "refresh", "wall s", "CPU s", "start-up s", "ingest s", "extraction s", "dbt s",
+                         "other steps s", "after s", "load 1 min before/after", "result"], rows)]
+    fig.data = {f"{size}:{s.label}": _data(s) for size, s in refresh}
     return fig
+
+
+def dbt_skipped(s: RunStats) -> bool:
+    """The dbt step ran but publish did not: the step found nothing changed and skipped `dbt build`."""
+    return any("dbt" in k for k in s.steps) and not any("publish" in k for k in s.steps)
+
+
+def _dbt_cell(s: RunStats, seconds: float) -> str:
+    return f"{seconds:.1f} (skipped)" if dbt_skipped(s) else f"{seconds:.1f}"
+
+
+def _load(s: RunStats) -> str:
+    return f"{s.load_before[0]:.1f} / {s.load_after[0]:.1f}" if s.load_before and s.load_after else "?"
 
 
 def _f(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.1f}"
+
+
+def _data(s: RunStats) -> dict:
+    return dict(vars(s))
+
+
+def _stats(data: dict) -> RunStats:
+    """A RunStats back from bench/results.json (tuples come back as lists)."""
+    known = {k: v for k, v in data.items() if k in RunStats.__dataclass_fields__}
+    return RunStats(**{**known, **{k: tuple(v) for k, v in known.items() if isinstance(v, list)}})
+
+
+def previous_runs(results: dict) -> tuple[list[tuple[int, RunStats]], list[tuple[int, RunStats]]]:
+    """The full runs and refreshes recorded in a results.json's figures (for --merge)."""
+    full = [(int(key), _stats(d)) for key, d in results.get("full_run", {}).items()]
+    refresh = [(int(key.split(":", 1)[0]), _stats(d)) for key, d in results.get("refresh", {}).items()]
+    return full, refresh

@@ -46,6 +46,30 @@ def prepare_manifest() -> None:
         dbt.cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
 
 
+RUN_TARGETS_KEPT = 5  # per-run dbt target folders (logs, run_results.json) kept for inspection
+
+
+def reuse_partial_parse(name: str) -> Path:
+    """A fresh target folder for one `dbt build`, seeded with the project's parse cache.
+
+    dagster-dbt gives every invocation its own empty target folder, so dbt found no
+    partial_parse.msgpack and parsed the whole project on every run. Seeding the folder with the
+    cache `dbt parse` (or the last build) left in the project target lets dbt re-parse only what
+    changed; dbt itself re-parses in full when the project, profile or vars differ. Older run
+    folders beyond RUN_TARGETS_KEPT are removed.
+    """
+    project_target = dbt_project.project_dir / dbt_project.target_path
+    folder = project_target / name
+    folder.mkdir(parents=True, exist_ok=True)
+    cache = project_target / "partial_parse.msgpack"
+    if cache.exists():
+        shutil.copy2(cache, folder / cache.name)
+    runs = sorted(p for p in project_target.glob("run-*") if p.is_dir() and p != folder)
+    for old in runs[:max(0, len(runs) - (RUN_TARGETS_KEPT - 1))]:
+        shutil.rmtree(old, ignore_errors=True)
+    return folder
+
+
 class DealwireDbtTranslator(DagsterDbtTranslator):
     """Models keyed <layer>/<name> and grouped by their folder, so the graph reads as the data flow.
 

@@ -90,6 +90,14 @@ RAW_TABLES_DDL: dict[str, str] = {
             last_modified   varchar,
             updated_at      timestamp not null     -- sent back as If-None-Match / If-Modified-Since
         )""",
+    "file_state": """
+        create table if not exists raw.file_state (
+            path        varchar primary key,   -- a file of a `directory` source, as its file: URL
+            source      varchar not null,
+            size        bigint not null,       -- bytes, and
+            mtime_ns    bigint not null,       -- modification time when it was last read: a file whose
+            updated_at  timestamp not null     -- size and mtime still match is not read again
+        )""",
 }
 
 

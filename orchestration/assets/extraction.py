@@ -1,18 +1,85 @@
-"""raw.deal_mentions and raw.capex_mentions: money facts extracted from new or changed articles."""
+"""raw.deal_mentions and raw.capex_mentions: money facts extracted from new or changed articles.
 
+Streaming: only the ids of the pending articles are read up front; bodies are read, extracted and
+written back BATCH_SIZE at a time, so memory does not grow with the corpus. With more than
+PARALLEL_MIN pending articles the extraction runs in worker processes (DEALWIRE_EXTRACT_WORKERS,
+default one per core), a batch ahead of the writes; the facts are the same as the serial path's.
+"""
 
+import contextlib
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime, timezone
 
 import dagster as dg
+import duckdb
 
-from ingest.extract import EXTRACTOR_VERSION, extract_facts
+from ingest.extract import EXTRACTOR_VERSION, extract_rows
 from orchestration.assets.raw import RAW_ARTICLES
 from orchestration.resources import Warehouse
-from warehouse.loads import articles_to_extract, replace_mentions
+from warehouse.loads import article_ids_to_extract, articles_for_extraction, replace_mentions
 
 RAW_DEAL_MENTIONS = dg.AssetKey(["raw", "deal_mentions"])
 RAW_CAPEX_MENTIONS = dg.AssetKey(["raw", "capex_mentions"])
 BATCH_SIZE = 500
+PARALLEL_MIN = 2000  # below this, starting worker processes costs more than it saves
+WORKERS_ENV = "DEALWIRE_EXTRACT_WORKERS"
+
+Connect = Callable[[], contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]]
+
+
+def extract_workers(n_pending: int, parallel_min: int = PARALLEL_MIN) -> int:
+    """Worker processes for `n_pending` articles: 1 (in this process) unless there are many."""
+    configured = os.environ.get(WORKERS_ENV, "").strip()
+    workers = int(configured) if configured else (os.cpu_count() or 1)
+    return max(1, workers) if n_pending > parallel_min else 1
+
+
+def extract_pending(connect: Connect, extractor_version: str, extracted_at: datetime,
+                    workers: int = 1, batch_size: int = BATCH_SIZE) -> tuple[int, int]:
+    """Extract every pending article and swap its mentions in, a batch per transaction.
+
+    Returns (articles extracted, facts found). With workers > 1 a batch is split across a
+    'spawn' process pool (this process runs Dagster's threads: no fork) while the previous
+    batch is written; batches are written in id order either way.
+    """
+    with connect() as con:
+        ids = article_ids_to_extract(con, extractor_version)
+    batches = [ids[i:i + batch_size] for i in range(0, len(ids), batch_size)]
+    n_facts = 0
+
+    def write(results: list[tuple]) -> None:
+        nonlocal n_facts
+        n_facts += sum(len(facts) for _, _, facts in results)
+        with connect() as con:
+            replace_mentions(con, results, extractor_version, extracted_at)
+
+    def read(batch: list[str]) -> list[tuple]:
+        with connect() as con:
+            return articles_for_extraction(con, batch)
+
+    if workers <= 1:
+        for batch in batches:
+            write(extract_rows(read(batch)))
+        return len(ids), n_facts
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        in_flight: deque[list[Future]] = deque()
+        for batch in batches:
+            rows = read(batch)
+            step = -(-len(rows) // (workers * 2))  # two pieces per worker: the slower one does not stall the batch
+            in_flight.append([pool.submit(extract_rows, rows[i:i + step]) for i in range(0, len(rows), step)])
+            if len(in_flight) > 1:  # keep one batch extracting while the one before is written
+                write(_collect(in_flight.popleft()))
+        while in_flight:
+            write(_collect(in_flight.popleft()))
+    return len(ids), n_facts
+
+
+def _collect(futures: list[Future]) -> list[tuple]:
+    return [row for future in futures for row in future.result()]
 
 
 @dg.multi_asset(
@@ -28,19 +95,13 @@ BATCH_SIZE = 500
 )
 def extract_mentions(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Only articles that are new, changed, or read by an older extractor version are extracted."""
-    with warehouse.connect() as con:
-        pending = articles_to_extract(con, EXTRACTOR_VERSION)
     extracted_at = datetime.now(timezone.utc).replace(tzinfo=None)
-    n_facts = 0
-    for start in range(0, len(pending), BATCH_SIZE):
-        batch = []
-        for article_id, sha, body, published_at, lang in pending[start:start + BATCH_SIZE]:
-            facts = extract_facts(body, published_at.date() if published_at else None, lang)
-            n_facts += len(facts)
-            batch.append((article_id, sha, facts))
-        with warehouse.connect() as con:
-            replace_mentions(con, batch, EXTRACTOR_VERSION, extracted_at)
-    context.log.info(f"extracted {n_facts} facts from {len(pending)} new or changed articles")
+    with warehouse.connect() as con:
+        n_pending = len(article_ids_to_extract(con, EXTRACTOR_VERSION))
+    workers = extract_workers(n_pending)
+    n_articles, n_facts = extract_pending(warehouse.connect, EXTRACTOR_VERSION, extracted_at, workers=workers)
+    context.log.info(f"extracted {n_facts} facts from {n_articles} new or changed articles"
+                     + (f" in {workers} worker processes" if workers > 1 else ""))
     with warehouse.connect() as con:
         counts = {
             key: con.execute(f"select count(*) from raw.{key.path[-1]}").fetchone()[0]
@@ -61,7 +122,7 @@ def extract_mentions(context: dg.AssetExecutionContext, warehouse: Warehouse):
             asset_key=key,
             metadata={
                 "dagster/row_count": counts[key],
-                "articles_extracted": len(pending),
+                "articles_extracted": n_articles,
                 "extractor_version": EXTRACTOR_VERSION,
                 "preview": dg.MetadataValue.md(header + "\n" + "|---" * 6 + "|\n" + rows),
             },

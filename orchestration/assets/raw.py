@@ -2,7 +2,9 @@
 
 Partitioned by source (partitions from sources.yml): one source can be refreshed or backfilled
 alone, and a run over all sources lands each one in its own transaction, so a failing source
-costs only its own pages.
+costs only its own pages. A directory source lands in chunks of 1,000 articles (each chunk with its
+fetch log and file state in one transaction), so its bodies are never all in memory; a file whose
+size and mtime did not change since the last run is not read again.
 """
 
 
@@ -10,12 +12,12 @@ from datetime import datetime, timedelta, timezone
 
 import dagster as dg
 
-from ingest.collect import SourceBatch, collect_source
+from ingest.collect import SourceBatch, collect_source, mark_landed, pending
 from ingest.sources import SourceConfig
 from orchestration.assets.metadata import OWNERS, markdown_table, raw_column_schema
 from orchestration.assets.sources import source_asset_key
 from orchestration.resources import Warehouse
-from warehouse.loads import known_content_hashes, known_validators, land_source_batch
+from warehouse.loads import known_content_hashes, known_file_state, known_validators, land_source_batch
 
 RAW_ARTICLES = dg.AssetKey(["raw", "articles"])
 RAW_FETCH_LOG = dg.AssetKey(["raw", "fetch_log"])
@@ -69,10 +71,21 @@ def build_raw_articles_asset(sources: list[SourceConfig]) -> dg.AssetsDefinition
             validators = known_validators(con)
         batches: list[SourceBatch] = []
         for source in selected:
-            batch = collect_source(source, known, validators=validators)
-            # A source's articles, its fetch log and its validators land together, or not at all.
-            with warehouse.connect() as con:
-                land_source_batch(con, batch.articles, batch.fetches, batch.validators, _utcnow())
+            def land(batch: SourceBatch, validators: dict | None = None) -> None:
+                # One chunk of a source's articles lands with its fetch log and file state, or not at all.
+                articles, fetches, file_state = pending(batch)
+                with warehouse.connect() as con:
+                    land_source_batch(con, articles, fetches, validators or {}, _utcnow(),
+                                      file_state=file_state, source=batch.source)
+
+            file_state = None
+            if source.kind == "directory":
+                with warehouse.connect() as con:
+                    file_state = known_file_state(con, source.name)
+            batch = collect_source(source, known, validators=validators, file_state=file_state, land=land)
+            # The rest of the source (all of a web source) with its validators, in one transaction.
+            land(batch, batch.validators)
+            mark_landed(batch)
             batches.append(batch)
             for fetch in batch.fetches:
                 if fetch.outcome == "error":

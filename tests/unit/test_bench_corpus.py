@@ -55,3 +55,31 @@ def test_pages_parse_to_the_intended_facts(start):
         want = sorted(_key(f.kind, (f.company,) if f.kind == "capex" else (f.investor, f.target), f.currency,
                            f.amount, f.period) for f in article.facts)
         assert got == want, (index, [f.evidence.sentence for f in facts])
+
+
+def test_refresh_figure_marks_a_skipped_dbt_step_and_reports_cpu_time():
+    from bench.pipeline import RunStats, _full_figure, _refresh_figure, previous_runs
+
+    # dbt ran as a step but publish did not: the step skipped `dbt build`.
+    skipped = RunStats("no new article", wall_s=9.0, peak_tree_rss_mb=300, max_single_rss_mb=280, returncode=0,
+                       steps={"ingest_sources": 1.0, "extract_mentions": 0.5, "dbt_models": 0.2},
+                       cpu_s=7.5, load_before=(2.0, 1.0, 1.0), load_after=(3.0, 1.0, 1.0))
+    built = RunStats("100 new articles", wall_s=30.0, peak_tree_rss_mb=400, max_single_rss_mb=380, returncode=0,
+                     steps={"dbt_models": 12.0, "warehouse__published": 0.4}, cpu_s=25.0)
+    rows = [line for line in _refresh_figure([(1000, skipped), (1000, built)]).lines if line.startswith("| 1,000")]
+    assert "| 0.2 (skipped) |" in rows[0] and "| 7.5 |" in rows[0] and "2.0 / 3.0" in rows[0]
+    assert "| 12.0 |" in rows[1] and "skipped" not in rows[1]
+    # What results.json keeps is enough to rebuild the rows (bench --merge).
+    full, refresh = _full_figure([(1000, built)]), _refresh_figure([(1000, skipped), (1000, built)])
+    old_full, old_refresh = previous_runs({"full_run": full.data, "refresh": refresh.data})
+    assert old_full == [(1000, built)] and old_refresh == [(1000, skipped), (1000, built)]
+
+
+def test_sharded_sources_cover_exactly_the_first_n_articles(tmp_path):
+    from bench.pipeline import _sources
+    from ingest.sources import load_sources
+
+    _sources(tmp_path / "s.yml", tmp_path / "corpus", 2500, sharded=True)
+    sources = load_sources(tmp_path / "s.yml")
+    assert [(s.name, s.path.rsplit("/", 1)[-1], s.max_articles) for s in sources] == [
+        ("bench-000", "000", 1000), ("bench-001", "001", 1000), ("bench-002", "002", 500)]

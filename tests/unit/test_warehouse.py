@@ -115,3 +115,54 @@ def test_lock_held_by_another_process_names_the_file_and_holder(tmp_path):
 ])
 def test_format_rows(fmt, expected):
     assert format_rows(["company", "usd"], [("Amazon", 2e11)], fmt) == expected
+
+
+def test_bulk_upsert_of_many_articles_inserts_new_and_updates_changed_in_one_statement(con):
+    upsert_articles(con, [article(url=f"https://n.example/{i}", body=f"body {i}") for i in range(300)], T0)
+    changed = [article(url=f"https://n.example/{i}", body=f"new body {i}") for i in range(250, 350)]
+    upsert_articles(con, changed, T1)
+    assert con.execute("select count(*) from raw.articles").fetchone() == (350,)
+    assert con.execute("select count(*) from raw.articles where first_fetched_at = ? and last_fetched_at = ?",
+                       [T0, T1]).fetchone() == (50,)  # 250..299: kept their first fetch, body refreshed
+    assert con.execute("select body_text, first_fetched_at from raw.articles where url = 'https://n.example/340'"
+                       ).fetchone() == ("new body 340", T1)
+
+
+def test_replace_mentions_for_many_articles_keeps_other_articles_facts(con):
+    articles = [article(url=f"https://n.example/{i}", body=f"b{i}") for i in range(3)]
+    upsert_articles(con, articles, T0)
+    replace_mentions(con, [(a.article_id, a.content_sha256, [deal(), capex()]) for a in articles], "v1", T0)
+    replace_mentions(con, [(articles[0].article_id, articles[0].content_sha256, [])], "v1", T1)
+    assert con.execute("select count(*) from raw.deal_mentions").fetchone() == (2,)
+    assert con.execute("select article_id, n_deals, n_capex, extracted_at from raw.extractions order by extracted_at"
+                       ).fetchall()[-1] == (articles[0].article_id, 0, 0, T1)
+
+
+def test_land_source_batch_stores_file_state_with_the_articles(con):
+    from warehouse.loads import known_file_state, land_source_batch
+
+    a = article(url="file:corpus/a.html")
+    land_source_batch(con, [a], [], {}, T0, file_state={"file:corpus/a.html": (120, 10)}, source="dir")
+    land_source_batch(con, [], [], {}, T1, file_state={"file:corpus/a.html": (130, 20)}, source="dir")
+    assert known_file_state(con, "dir") == {"file:corpus/a.html": (130, 20)}
+    assert known_file_state(con, "other") == {}
+
+
+def test_raw_state_moves_with_every_write_and_only_then(con):
+    from warehouse.loads import append_fetch_log, raw_state
+    from ingest.records import FetchResult
+
+    states = [raw_state(con)]
+    a = article()
+    upsert_articles(con, [a], T0)
+    states.append(raw_state(con))
+    assert raw_state(con) == states[-1]  # reading changes nothing
+    upsert_articles(con, [a], T1)  # same body, fetched again: last_fetched_at moves
+    states.append(raw_state(con))
+    append_fetch_log(con, [FetchResult("s", a.url, T1, 200, 10, 5, "unchanged")])
+    states.append(raw_state(con))
+    replace_mentions(con, [(a.article_id, a.content_sha256, [deal()])], "v1", T1)
+    states.append(raw_state(con))
+    replace_mentions(con, [(a.article_id, a.content_sha256, [deal(), capex()])], "v1", T1)
+    states.append(raw_state(con))
+    assert len(set(states)) == len(states)

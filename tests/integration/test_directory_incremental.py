@@ -1,0 +1,134 @@
+"""A directory source read twice: unchanged files are skipped by (size, mtime), chunks land as they are read."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+import pytest
+
+from ingest.collect import collect_source, mark_landed, pending
+from ingest.sources import SourceConfig
+from warehouse.connection import connect, ensure_raw_schema
+from warehouse.loads import known_content_hashes, known_file_state, land_source_batch
+
+T0 = datetime(2026, 3, 1)
+PAGE = ("<html lang='en'><head><title>{title}</title></head><body><nav>Home</nav>"
+        "<article><h1>{title}</h1><p>{body}</p></article></body></html>")
+
+
+def write_page(folder, i: int, body: str | None = None) -> None:
+    (folder / f"a{i:03d}.html").write_text(
+        PAGE.format(title=f"Story {i}", body=body or f"Company {i} raised ${i + 1} million in a seed round."),
+        encoding="utf-8")
+
+
+def run_source(path, source: SourceConfig, chunk_size: int = 1000, fail_on_chunk: int | None = None):
+    """What raw.ingest_sources does for one directory source: chunks land as they come, then the rest."""
+    with connect(path) as con:
+        ensure_raw_schema(con)
+        known, state = known_content_hashes(con), known_file_state(con, source.name)
+    chunks = []
+
+    def land(batch):
+        if fail_on_chunk is not None and len(chunks) == fail_on_chunk:
+            raise RuntimeError("disk full")
+        articles, fetches, file_state = pending(batch)
+        chunks.append(len(articles))
+        with connect(path) as con:
+            land_source_batch(con, articles, fetches, {}, T0, file_state=file_state, source=batch.source)
+
+    batch = collect_source(source, known, file_state=state, land=land, chunk_size=chunk_size)
+    land(batch)
+    mark_landed(batch)
+    return batch, chunks
+
+
+def count(path, sql: str):
+    with connect(path, read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for i in range(7):
+        write_page(folder, i)
+    return folder
+
+
+def test_second_run_reads_no_file_and_a_touched_or_new_file_is_read(tmp_path, corpus):
+    source = SourceConfig(name="dir", kind="directory", path=str(corpus), max_articles=100)
+    db = tmp_path / "w.duckdb"
+    first, _ = run_source(db, source)
+    assert first.count("new") == 7 and first.skipped_unchanged == 0
+    assert count(db, "select count(*) from raw.articles") == [(7,)]
+    assert count(db, "select count(*), count(distinct path) from raw.file_state where source = 'dir'") == [(7, 7)]
+
+    # Nothing changed: no file is read, nothing is written (no fetch-log row: nothing was fetched),
+    # and the summary still counts the 7 files as unchanged.
+    second, _ = run_source(db, source)
+    assert second.fetches == [] and second.skipped_unchanged == 7 and second.count("unchanged") == 7
+    assert count(db, "select outcome, count(*) from raw.fetch_log group by 1 order by 1") == [("new", 7)]
+
+    # A rewritten file (new size), a file touched with the same text (new mtime) and a new file are read.
+    write_page(corpus, 2, body="Company 2 raised $900 million in a Series C round led by a fund.")
+    stat = (corpus / "a004.html").stat()
+    os.utime(corpus / "a004.html", ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    write_page(corpus, 7)
+    third, _ = run_source(db, source)
+    outcomes = {f.url.rsplit("/", 1)[-1]: f.outcome for f in third.fetches}
+    assert (outcomes["a002.html"], outcomes["a004.html"], outcomes["a007.html"]) == ("changed", "unchanged", "new")
+    # Read: the three above (a004's body hashes the same: unchanged); the other five skipped unread.
+    assert third.skipped_unchanged == 5 and len(third.fetches) == 3 and third.count("unchanged") == 6
+    assert count(db, "select count(*) from raw.articles") == [(8,)]
+    assert count(db, "select body_text like '%Series C%' from raw.articles where url like '%a002.html'") == [(True,)]
+    # The touched file's new mtime is stored: the next run skips it again.
+    fourth, _ = run_source(db, source)
+    assert fourth.fetches == [] and fourth.skipped_unchanged == 8 and fourth.count("unchanged") == 8
+
+
+def test_chunks_land_one_transaction_each_and_a_failed_chunk_is_read_again(tmp_path, corpus):
+    source = SourceConfig(name="dir", kind="directory", path=str(corpus), max_articles=100)
+    db = tmp_path / "w.duckdb"
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_source(db, source, chunk_size=3, fail_on_chunk=1)
+    # The first chunk landed with its fetch log and file state; the failed one left nothing behind.
+    assert count(db, "select count(*) from raw.articles") == [(3,)]
+    assert count(db, "select count(*) from raw.fetch_log") == [(3,)]
+    assert count(db, "select count(*) from raw.file_state") == [(3,)]
+
+    batch, chunks = run_source(db, source, chunk_size=3)
+    assert chunks == [3, 1]  # the 4 files not stored yet, in a chunk of 3 and the rest
+    assert batch.skipped_unchanged == 3 and batch.count("new") == 4 and batch.count("unchanged") == 3
+    assert batch.articles == [] and batch.landed_fetches == len(batch.fetches) == 4
+    assert count(db, "select count(*), count(distinct article_id) from raw.articles") == [(7, 7)]
+    assert count(db, "select count(*) from raw.file_state") == [(7,)]
+
+
+def test_file_state_without_a_source_is_refused_and_nothing_lands(tmp_path):
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        ensure_raw_schema(con)
+        with pytest.raises(ValueError, match="source"):
+            land_source_batch(con, [], [], {}, T0, file_state={"file:x.html": (1, 2)})
+        assert con.execute("select count(*) from raw.file_state").fetchone() == (0,)
+
+
+def test_file_urls_with_the_folder_cache_equal_the_resolved_ones(tmp_path):
+    from ingest.collect import _file_url
+    from warehouse.paths import PROJECT_ROOT
+
+    (tmp_path / "sub").mkdir()
+    odd = tmp_path / "a b%é.html"
+    odd.write_text("x", encoding="utf-8")
+    (tmp_path / "sub" / "c.html").write_text("y", encoding="utf-8")
+    (tmp_path / "link.html").symlink_to(odd)
+    (tmp_path / "linked_dir").symlink_to(tmp_path / "sub")
+    paths = [odd, tmp_path / "sub" / "c.html", tmp_path / "link.html", tmp_path / "linked_dir" / "c.html",
+             PROJECT_ROOT / "README.md", PROJECT_ROOT / "ingest" / "sample_corpus" / "en_01_amazon_capex_2026.html"]
+    cache: dict = {}
+    assert [_file_url(p, cache) for p in paths] == [_file_url(p) for p in paths]
+    assert _file_url(tmp_path / "link.html", cache) == _file_url(odd, cache)
+    assert _file_url(PROJECT_ROOT / "README.md", cache) == "file:README.md"
