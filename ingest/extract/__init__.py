@@ -6,9 +6,9 @@ lexicon_zh.py, company names in the dbt seeds companies.csv / company_aliases.cs
 
 from __future__ import annotations
 
-from .pipeline import detect_lang, extract_facts, run
+from .pipeline import detect_lang, extract_facts, extract_rows, run
 
 # Bump when the rules change, so re-extraction can be told apart in the warehouse.
-EXTRACTOR_VERSION = "2026.11.23-2"
+EXTRACTOR_VERSION = "2026.11.23-3"
 
-__all__ = ["EXTRACTOR_VERSION", "detect_lang", "extract_facts", "run"]
+__all__ = ["EXTRACTOR_VERSION", "detect_lang", "extract_facts", "extract_rows", "run"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from . import lexicon_en as en
 from . import lexicon_zh as zh
+from .coref import Coref
 from .entities import Org
 from .money import Money
 from .periods import Period
@@ -76,12 +77,21 @@ def find_cues(norm: str, s: int, e: int) -> list[Cue]:
     return out
 
 
+_MODAL_BEFORE = _rx(r"\b(?:could|would|might)\s+(?:\w+\s+){0,1}(?:reach|cost|rise\sto|climb\sto|top|hit|exceed|"
+                    r"balloon\sto|grow\sto)\s+(?:\w+\s+){0,2}$|\bwould\s+cost\b[^.]{0,20}$", I)
+_IF_AFTER = _rx(r"\b(?:if|unless|provided|assuming)\b", I)
+
+
 def is_hypothetical(norm: str, sent: tuple[int, int], pos: int) -> bool:
     s, e = sent
     for rx in _HYPO:
         m = rx.search(norm, s, e)
         if m and m.start() < pos:
             return True
+    # "could reach $X if ...", "would cost $X": a conditional estimate, not a fact
+    modal = _MODAL_BEFORE.search(norm[max(s, pos - 40):pos])
+    if modal and ("cost" in modal.group().lower() or _IF_AFTER.search(norm, pos, e)):
+        return True
     return False
 
 
@@ -288,6 +298,13 @@ class Classifier:
         self.published = published
         self.doc_capex = doc_capex
         self.disc = Discourse()
+        self.coref: Coref | None = None   # set by the pipeline: who "the company" / 公司 is
+
+    def _antecedent(self, si: SentenceInput, d: Draft | None = None) -> Org | None:
+        ante = self.coref.antecedent(si.index) if self.coref is not None else None
+        if ante is not None and d is not None:
+            d.trace.append(f"anaphor -> {ante.raw}")
+        return ante
 
     # -- entry ---------------------------------------------------------------------------
     def sentence(self, si: SentenceInput, trace: list[str]) -> list[Draft]:
@@ -491,6 +508,8 @@ class Classifier:
                 target = cands[0]
             elif prev_deal is not None:
                 target = prev_deal.target
+            elif (ante := self._antecedent(si, d)) is not None:
+                target = ante
             elif _PRONOUN_START.match(norm[si.sent[0]:si.sent[0] + 20]) or _RAISE_HINT.search(ctx_text):
                 target = self._recent_target(si)
         if investor is None and not raise_type and drafts:
@@ -676,6 +695,8 @@ class Classifier:
             company = before[0]
         elif base is not None:
             company = base.company
+        elif (ante := self._antecedent(si, d)) is not None:
+            company = ante
         elif self.disc.last_capex is not None and self.disc.last_capex.company is not None:
             company = self.disc.last_capex.company
         distinct = {o.name for o in before}

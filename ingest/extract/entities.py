@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -167,11 +168,37 @@ _TECH_WORDS = {"AI", "GPU", "GPUs", "TPU", "HBM", "SPV", "CEO", "CFO", "ARR", "I
                "GB300", "H100", "H200", "H20", "MI450", "TSMC Arizona"}
 
 
+class TakenSpans:
+    """The character spans already claimed by an organisation, kept as sorted disjoint intervals.
+
+    `free(s, e)` answers "does [s, e) overlap no claimed span?" by bisection instead of a scan of
+    every claimed span (find_orgs asks it for every candidate name: quadratic on long articles).
+    Overlapping or touching spans are merged: a non-empty query overlaps the union exactly when it
+    overlaps one of the spans.
+    """
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, s: int, e: int) -> None:
+        lo = bisect_left(self.ends, s)      # first span ending at or after s
+        hi = bisect_right(self.starts, e)   # spans starting at or before e
+        if lo < hi:
+            s, e = min(s, self.starts[lo]), max(e, self.ends[hi - 1])
+        self.starts[lo:hi] = [s]
+        self.ends[lo:hi] = [e]
+
+    def free(self, s: int, e: int) -> bool:
+        i = bisect_left(self.starts, e)     # spans [0, i) start before e; i - 1 ends last
+        return i == 0 or self.ends[i - 1] <= s
+
+
 def find_orgs(text: str, norm: str) -> list[Org]:
     """Known aliases (longest match) plus shape-based candidates that do not overlap them."""
     table = load_aliases()
     out: list[Org] = []
-    taken: list[tuple[int, int]] = []
+    taken = TakenSpans()
     for m in table.finditer(norm):
         if re.match(r"-(?:backed|based|owned|led|linked|controlled)", norm[m.end():m.end() + 12]):
             continue  # PIF-backed Humain: an adjective, not a party
@@ -183,10 +210,8 @@ def find_orgs(text: str, norm: str) -> list[Org]:
             company = canonical(key) or key
         out.append(Org(m.start(), m.end(), text[m.start():m.end()], company, True,
                        table.company_type.get(company)))
-        taken.append((m.start(), m.end()))
-
-    def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
+        taken.add(m.start(), m.end())
+    free = taken.free
 
     for m in _ZH_QUOTED.finditer(norm):
         s, e = m.start(1), m.end(1)
@@ -195,7 +220,7 @@ def find_orgs(text: str, norm: str) -> list[Org]:
             eng = re.match(r"\s?[(]([A-Z][A-Za-z0-9 .&'-]+)[)]", norm[m.end():m.end() + 40])
             name = eng.group(1) if eng else raw
             out.append(Org(s, e, raw, canonical(name) or name, False))
-            taken.append((s, e + (len(eng.group(0)) if eng else 0)))
+            taken.add(s, e + (len(eng.group(0)) if eng else 0))
     for m in _EN_NAME.finditer(norm):
         s, e = m.start(1), m.end(1)
         words = m.group(1).split(" ")
@@ -224,7 +249,7 @@ def find_orgs(text: str, norm: str) -> list[Org]:
         if not free(s, e):
             continue
         out.append(Org(s, e, raw, raw, False))
-        taken.append((s, e))
+        taken.add(s, e)
     out.sort(key=lambda o: o.start)
     return out
 

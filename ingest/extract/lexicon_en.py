@@ -100,7 +100,7 @@ PAIR = r"\b(?:the pair|the two companies|the two|both companies)\b"
 ANAPHORIC = r"\b(?:this|that|these|the same)\s$"
 
 # --- role and scope markers (classify.py) -------------------------------------------------
-AGG_GROUP = (r"\b(?:the four|the three|the five|big four|all four|the group's|the four companies|"
+AGG_GROUP = (r"\b(?:(?:the four|the three|the five)(?!\s(?:months|years|quarters|weeks|days)\b)|big four|all four|the group's|the four companies|"
              r"start-ups|startups|companies|industry)\b")
 AGG_SUM = r"\b(?:combined|together|in total|altogether)\b"
 EXTEND = r"\b(?:could|may|might)\s+(?:rise|increase|grow|climb)\s+to\b"

@@ -51,14 +51,17 @@ _PATTERNS: list[tuple[str, str]] = [
     ("next_n", r"未来\s?([一二三四五六七八九十\d]{1,2})\s?年"),
     ("next_n", r"(?i:(?:over|in|during)\s(?:the\s)?(?:next|coming)\s(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+years)"),
     # quarter ending month: 截至2025年9月30日的季度 / 截至 9 月底的季度
-    ("qend", rf"截至\s?(?:{Y}\s?年\s?)?(\d{{1,2}})\s?月\s?(?:\d{{1,2}}\s?日|底)?\s?(?:止)?\s?的?\s?(?:季度|财季|三个月)"),
+    ("qend", rf"截至\s?(?:{Y}\s?年\s?)?(\d{{1,2}})\s?月\s?(?:\d{{1,2}}\s?日|底)?\s?(?:止)?\s?的?\s?(?:第\s?[一二三四1-4]\s?)?(?:季度|财季|三个月)"),
     ("qend", rf"(?i:(?:quarter|three months)\s(?:ended|ending|to)\s(?:(?:the\s)?end\sof\s)?(January|February|March|April|May|June|July|August|September|October|November|December)(?:\s\d{{1,2}})?(?:,?\s{Y})?)"),
     # fiscal years
     ("fy_half", rf"{Y}\s?财年\s?(上半年|下半年|上半财年)"),
     ("fy_q", rf"{Y}\s?财年\s?第\s?([一二三四1-4])\s?(?:财季|季度|季)"),
     ("fy", rf"{Y}\s?(?:财年|财政年度|会计年度)"),
+    # 本财年(截至2027年3月31日): the fiscal year named by the year it ends in
+    ("fy_end", rf"(?:本|这一?|该|新)?\s?(?:财年|财政年度|会计年度)\s?[(（]?\s?(?:截至|截止到?|至)\s?{Y}\s?年"),
+    ("prev_fy", r"(?i:上一?个?财年|上一财政年度|(?:the\s)?(?:previous|prior|last)\sfiscal\syear)"),
     ("fy", rf"(?i:(?:fiscal(?:\syear)?|FY)\s?'?(20\d{{2}}|\d{{2}})(?!\d))"),
-    ("fy_to", rf"(?i:(?:the\s(?:fiscal\s)?year|fiscal\syear|year)\s(?:to|ending|ended)\s(?:June|March|September)\s{Y})"),
+    ("fy_to", rf"(?i:(?:the\s(?:fiscal\s)?year|fiscal\syear|year)\s(?:to|ending|ended)\s(?:January|February|March|April|May|June|July|August|September|October|November|December)\s(?:\d{{1,2}},?\s)?{Y})"),
     # quarters and halves with a year
     ("yq", rf"{Y}\s?年\s?(?:第\s?([一二三四1-4])\s?(?:季度|季|财季)|([一二三四1-4])\s?季度)"),
     ("yq", rf"(?i:(?:Q([1-4])|{_YQ_WORDS})\s?(?:of\s)?(?:fiscal\s)?{Y})"),
@@ -70,7 +73,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("rel_same", r"去年同期|上年同期|a\syear\s(?:earlier|ago)|the\ssame\s(?:quarter|period)\slast\syear"),
     ("rel_yh", r"(今年|去年|明年)\s?(上半年|下半年)"),
     ("rel_y", r"(?i:今年|本年度|本年|去年|上年|明年|来年|前年|后年|this\syear|next\syear|last\syear|for\sthe\s(?:full\s)?year|over\sthe\s(?:full\s)?year|the\scurrent\syear|this\sfiscal\syear)"),
-    ("rel_q", r"(?i:上季度|上一季度|上个季度|上季|本季度|本季|当季|last\squarter|this\squarter|the\sprevious\squarter|the\slatest\squarter|in\sthe\squarter)"),
+    ("rel_q", r"(?i:上季度|上一季度|上个季度|上季|本季度|本季|当季度|当季|该季度|该财季|(?:最新|最近)的?一个?财季|last\squarter|this\squarter|the\sprevious\squarter|the\slatest\squarter|in\sthe\squarter)"),
     ("bare_q", r"(?i:第\s?([一二三四1-4])\s?(?:季度|季|财季)|Q(?<![\w-]Q)([1-4])(?!\s?(?:of\s)?20\d\d)|"
                + _q_words(r"[\s-]quarter(?!\s?(?:of\s)?20\d\d)", boundary=True) + ")"),
     ("bare_h", r"(?i:上半年|下半年|the\sfirst\shalf(?!\sof\s20)|the\ssecond\shalf(?!\sof\s20)|"
@@ -97,6 +100,9 @@ _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 # the others every letter sits inside the `(?i:` group, so the lowered copy changes nothing.
 _COMPILED = [(k, re.compile(_caseless(p)), True) if "(?i:" in p else (k, re.compile(p), False)
              for k, p in _PATTERNS]
+
+
+_FISCAL_OF = re.compile(r"\s(?:of\s)?(?:the\s|its\s|their\s|[\w.&-]+'s\s){0,2}fiscal\s(?:year|20\d\d)")
 
 
 def _n(s: str) -> int | None:
@@ -167,6 +173,10 @@ def find_periods(norm: str, published: dt.date | None,
             if len(y) == 2:
                 y = "20" + y
             value, pkind = f"FY{y}", "fy"
+        elif kind == "fy_end":
+            value, pkind = f"FY{g[0]}", "fy"
+        elif kind == "prev_fy":
+            value, pkind, explicit = "PREV_FY", "fy", False
         elif kind == "fy_to":
             value, pkind = f"FY{g[0]}", "fy"
         elif kind in ("yq", "yq2"):
@@ -204,13 +214,14 @@ def find_periods(norm: str, published: dt.date | None,
             pkind = "quarter"
             if published:
                 q, y = _quarter_of(published), pub_y
-                if any(w in text for w in ("上", "last", "previous", "latest", "the quarter")) \
+                if any(w in text for w in ("上", "last", "previous", "latest", "the quarter", "该", "最新", "最近")) \
                         or "当季" in text or "本季" in text:
                     q -= 1
                     if q == 0:
                         q, y = 4, y - 1  # type: ignore[operator]
                 value = f"{y}Q{q}"
-                if text in ("当季", "本季度", "本季", "in the quarter"):
+                if text in ("当季", "当季度", "本季度", "本季", "in the quarter", "该季度", "该财季") \
+                        or "财季" in text:
                     value = "CONTEXT_Q:" + value
         elif kind == "bare_q":
             explicit = False
@@ -218,6 +229,8 @@ def find_periods(norm: str, published: dt.date | None,
             qs = next(x for x in g if x.lower() in _Q)
             q = _Q[qs.lower()]
             value = f"BARE_Q:{q}"
+            if _FISCAL_OF.match(lowered, en):
+                value = None  # "the first quarter of its fiscal year": no calendar quarter
         elif kind == "bare_h":
             explicit = False
             pkind = "half"
@@ -279,6 +292,11 @@ def _resolve_context(items: list[Period], published: dt.date | None,
                     v = f"{y}H{hn}"
                 else:
                     v = None
+        elif v == "PREV_FY":
+            v = None
+            m = re.fullmatch(r"FY(20\d\d)", last_value or "")
+            if m:
+                v = f"FY{int(m.group(1)) - 1}"
         elif v == "SAME_LAST_YEAR":
             base = last_value
             v = None

@@ -15,9 +15,11 @@ from ingest.records import CapexMention, DealMention, Evidence
 
 from . import lexicon_zh as zh
 from .classify import Classifier, Draft, SentenceInput
+from .coref import Coref
 from .entities import Org, find_orgs, load_aliases
 from .money import Money, find_money
 from .normalize import SIMPLIFIED_ONLY, TRADITIONAL_ONLY, shadow
+from .orgshape import refine_orgs
 from .periods import Period, find_periods
 from .sentences import paragraphs, split_sentences
 from .tables import find_table_capex
@@ -108,7 +110,8 @@ def p_currency_context(doc: Doc) -> None:
 
 
 def p_orgs(doc: Doc) -> None:
-    orgs = find_orgs(doc.text, doc.norm)
+    orgs, shape_trace = refine_orgs(doc.text, doc.norm, find_orgs(doc.text, doc.norm))
+    doc.trace.extend(shape_trace)
     # a short name for a company named in full elsewhere (Reflection -> Reflection AI)
     known = {o.name for o in orgs if o.known}
     fixed = []
@@ -145,6 +148,7 @@ def p_classify(doc: Doc) -> None:
     doc_capex = bool(re.search(r"capital expenditure|capex|capital spending|资本支出|资本开支", doc.norm, re.I))
     table_rows = _table_rows(doc)
     clf = Classifier(doc.text, doc.norm, doc.published, doc_capex)
+    clf.coref = Coref(doc.norm, doc.sentences, doc.paragraphs, doc.orgs)
     para_index = 0
     for idx, sent in enumerate(doc.sentences):
         while para_index + 1 < len(doc.paragraphs) and doc.paragraphs[para_index][1] < sent[0]:
@@ -297,3 +301,11 @@ def run(text: str, published: dt.date | None = None, lang: str | None = None) ->
 
 def extract_facts(text: str, published: dt.date | None = None, lang: str | None = None) -> list[Fact]:
     return run(text, published, lang).facts
+
+
+def extract_rows(rows: list[tuple]) -> list[tuple[str, str, list[Fact]]]:
+    """(article_id, content_sha256, body_text, published_at, lang) rows -> (article_id, content_sha256,
+    facts): the unit of work handed to an extraction worker process (this module imports no Dagster,
+    so a spawned worker starts quickly)."""
+    return [(article_id, sha, extract_facts(body, published_at.date() if published_at else None, lang))
+            for article_id, sha, body, published_at, lang in rows]

@@ -21,15 +21,30 @@ def split_sentences(norm: str) -> list[tuple[int, int]]:
     start = 0
     for m in _END.finditer(norm):
         if m.group().startswith("."):
-            word = re.search(r"([A-Za-z.]+)$", norm[start:m.start()])
-            w = word.group(1).lower() if word else ""
-            if w in _ABBREV or re.fullmatch(r"(?:[a-z]\.)*[a-z]", w):
+            w = _word_before(norm, start, m.start()).lower()
+            if w in _ABBREV or _INITIALS.fullmatch(w):
                 continue
         end = m.end() if not m.group().startswith("\n") else m.start()
         _add(norm, start, end, out)
         start = m.end()
     _add(norm, start, len(norm), out)
     return out
+
+
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
+_INITIALS = re.compile(r"(?:[a-z]\.)*[a-z]")
+
+
+def _word_before(norm: str, start: int, end: int) -> str:
+    """The run of letters and dots that ends norm[start:end], as `re.search(r"([A-Za-z.]+)$", ...)`
+    finds it (`$` also matches before one final newline), by walking back from `end` instead of
+    searching the whole sentence for every full stop."""
+    if end > start and norm[end - 1] == "\n":
+        end -= 1
+    i = end
+    while i > start and norm[i - 1] in _WORD_CHARS:
+        i -= 1
+    return norm[i:end]
 
 
 def _add(norm: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
