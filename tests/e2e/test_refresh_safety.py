@@ -114,5 +114,19 @@ def test_open_reader_and_killed_run_lose_nothing(tmp_path):
             assert _reopen_count(published, "select count(*) from raw.articles where source = 'loopback'") == 1
             # Every landed article was extracted once, by the run that finished.
             assert _reopen_count(published, "select count(*) from raw.extractions") == 6
+
+            # A build whose dbt tests fail publishes nothing and says, in plain words, what failed.
+            build = data_dir / "dealwire.build.duckdb"
+            con = duckdb.connect(str(build))
+            try:
+                con.execute("insert into raw.deal_mentions select * replace ('bad-status' as mention_id, "
+                            "'rumoured' as status) from raw.deal_mentions limit 1")
+            finally:
+                con.close()
+            broken = run_dealwire(env, "run")
+            assert broken.returncode == 1, broken.stdout + broken.stderr
+            assert "accepted_values_stg_raw__deal_mentions_status" in broken.stderr, broken.stderr
+            assert "failed its test" in broken.stderr
+            assert _reopen_count(published, "select count(*) from raw.deal_mentions where status = 'rumoured'") == 0
         finally:
             reader.close()
