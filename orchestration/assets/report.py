@@ -13,7 +13,6 @@ from orchestration.assets.metadata import OWNERS
 from orchestration.assets.publish import PUBLISHED_WAREHOUSE
 from orchestration.resources import Warehouse
 from warehouse.paths import data_dir
-from warehouse.report import build_report, headline_markdown
 
 ANALYST_REPORT = dg.AssetKey(["reports", "analyst_report"])
 # Every mart the dbt project defines (new marts join without an edit here), and the published
@@ -32,6 +31,9 @@ MART_KEYS = sorted((key for key in dbt_models.keys if key.path[0] == "marts"), k
                 "the money-flow network with circular deals, the top 20 deals with their sources, data health.",
 )
 def analyst_report(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    # Imported here: plotly and matplotlib cost ~3 s, which every `dealwire run` would pay at load.
+    from warehouse.report import build_report, headline_markdown
+
     # The published warehouse, opened read-only for the few queries the report needs.
     result = build_report(Path(warehouse.published_path), data_dir() / "reports", datetime.now(timezone.utc))
     for section, why in result.empty_sections.items():
