@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from warehouse.paths import PROJECT_ROOT, duckdb_path
+from warehouse.paths import PROJECT_ROOT, data_dir, duckdb_path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -118,8 +118,10 @@ def _summary(home: Path, run_id: str) -> str:
     counts = dict(zip(labels, rows[0]))
     lines = [f"dealwire run {run_id[:8]} succeeded"]
     lines += [f"  {label:<15}{n}" for label, n in counts.items()]
+    report = data_dir() / "reports" / "latest.html"
+    lines += [f"  warehouse      {path}"]
+    lines += [f"  report         {report}"] if report.exists() else []
     lines += [
-        f"  warehouse      {path}",
         f"  dagster home   {home}",
         "",
         "Next:",

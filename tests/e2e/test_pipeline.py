@@ -40,6 +40,7 @@ def test_run_prints_a_summary(pipeline_run):
     out = pipeline_run.outputs[0]
     assert "articles       24" in out
     assert str(pipeline_run.duckdb_path) in out and "make ui" in out and "dealwire sql" in out
+    assert f"report         {pipeline_run.data_dir / 'reports' / 'latest.html'}" in out
 
 
 def test_every_sample_article_lands_once_with_language_and_date(pipeline_run):
