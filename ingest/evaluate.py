@@ -335,15 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _run() -> int:
-    try:
-        return main()
-    except BrokenPipeError:  # output piped into head: not an error
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(_run())
+    from ingest.pipes import run_command
+
+    raise SystemExit(run_command(main))

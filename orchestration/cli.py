@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ingest.pipes import silence_closed_pipe
 from warehouse.paths import PROJECT_ROOT, data_dir, duckdb_path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -324,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         return exit.code if isinstance(exit.code, int) else EXIT_FAILED
     except BrokenPipeError:
         # The reader went away (`dealwire extract ... | head`): not an error; silence the final flush.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        silence_closed_pipe()
         return EXIT_OK
 
 
