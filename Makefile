@@ -6,10 +6,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install run test ui eval bench report clean
 
+# --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set (as on this project's machines) Python would
+# otherwise recompile dagster/dbt on every start: loading the definitions took 10 s instead of 5.
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -c requirements.lock -e '.[dev]'
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)

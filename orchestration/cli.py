@@ -32,6 +32,9 @@ _DBT_CHATTER = re.compile(
     r"^(\d+ of \d+ (START|OK|PASS|NO-OP)\b|Running with dbt=|Registered adapter:|Unable to do partial parsing"
     r"|Found \d+ \w+|Concurrency: |Finished running |Completed successfully$|$)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# Dagster's note, when the dbt step skips on purpose (nothing changed), listing the ~200 check
+# outputs it did not get; the step's own log line already says why.
+_SKIP_NOTICE = re.compile(r"op 'dbt_models' did not yield or return expected outputs")
 
 
 def is_dbt_chatter(line: str) -> bool:
@@ -42,11 +45,17 @@ def is_dbt_chatter(line: str) -> bool:
     return bool(_DBT_CHATTER.match(_ANSI.sub("", line).strip()))
 
 
-class _QuietDbt(io.TextIOBase):
-    """A stdout that drops dbt's per-node chatter line by line and passes everything else through."""
+def is_skip_notice(line: str) -> bool:
+    return bool(_SKIP_NOTICE.search(line))
 
-    def __init__(self, target):
+
+class _QuietDbt(io.TextIOBase):
+    """A stream that drops the lines `hide` picks (dbt's per-node chatter by default) and passes
+    everything else through."""
+
+    def __init__(self, target, hide=is_dbt_chatter):
         self._target = target
+        self._hide = hide
         self._pending = ""
         self._colour = target.isatty()
 
@@ -63,7 +72,7 @@ class _QuietDbt(io.TextIOBase):
         self._pending += text
         *lines, self._pending = self._pending.split("\n")
         for line in lines:
-            if not is_dbt_chatter(line):
+            if not self._hide(line):
                 self._target.write((line if self._colour else _ANSI.sub("", line)) + "\n")
         return len(text)
 
@@ -86,15 +95,20 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     # dagster-dbt re-prints every dbt log line to stdout; unless --verbose, only what matters gets through.
     quiet = None if args.verbose else _QuietDbt(sys.stdout)
+    quiet_log = None if args.verbose else _QuietDbt(sys.stderr, hide=is_skip_notice)
     try:
-        with contextlib.redirect_stdout(quiet) if quiet else contextlib.nullcontext():
+        with contextlib.ExitStack() as redirected:
+            if quiet and quiet_log:
+                redirected.enter_context(contextlib.redirect_stdout(quiet))
+                redirected.enter_context(contextlib.redirect_stderr(quiet_log))
             outcome = run_refresh(args.select, source=args.source)
     except ValueError as error:  # an unknown source or a selection that matches nothing
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     finally:
-        if quiet:
-            quiet.flush()
+        for stream in (quiet, quiet_log):
+            if stream:
+                stream.flush()
     if not outcome.success:
         for step, reason in outcome.failures:
             print(f"FAILED {step}: {reason}", file=sys.stderr)

@@ -96,3 +96,17 @@ def test_dg_check_defs_passes_without_deprecation_warnings():
     assert result.returncode == 0, result.stdout + result.stderr
     output = result.stdout + result.stderr
     assert "SupersessionWarning" not in output and "DeprecationWarning" not in output
+
+
+def test_deliberate_dbt_skip_warnings_are_dropped_and_others_kept(caplog):
+    import logging
+
+    import orchestration.assets.dbt  # noqa: F401  (installs the filter)
+
+    logger = logging.getLogger("dagster._core.execution.plan.active")
+    with caplog.at_level(logging.WARNING):
+        logger.warning("Blocking asset check 'marts/deals:unique_deals_deal_id' emitted no result in step "
+                       "'dbt_models'; downstream step 'warehouse__published' will proceed without gating on it.")
+        logger.warning("Blocking asset check 'raw/articles:fetch_error_rate_below_threshold' emitted no result in "
+                       "step 'ingest_sources'; downstream step 'extract_mentions' will proceed without gating on it.")
+    assert [r.getMessage().split("'")[1] for r in caplog.records] == ["raw/articles:fetch_error_rate_below_threshold"]

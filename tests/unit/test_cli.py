@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 import duckdb
 import pytest
 
-from orchestration.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, _QuietDbt, build_parser, is_dbt_chatter, main
+from orchestration.cli import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, _QuietDbt, build_parser, is_dbt_chatter,
+                              is_skip_notice, main)
 from orchestration.schedules import refresh_interval
 from orchestration.status import AssetState, LastRun, Status, format_age, is_stale, render
 from warehouse.connection import connect
@@ -89,6 +90,16 @@ def test_quiet_stdout_drops_chatter_line_by_line_and_strips_colour_off_a_termina
     assert target.getvalue() == "2 of 2 FAIL 1 not_null_a [FAIL 1]\n"
     quiet.flush()  # a last line without a newline is not lost
     assert target.getvalue().splitlines()[-1] == "Done. PASS=1 WARN=0 ERROR=1 SKIP=0 NO-OP=0 TOTAL=2"
+
+
+def test_quiet_stderr_folds_only_the_skipped_dbt_step_notice():
+    target = io.StringIO()
+    quiet = _QuietDbt(target, hide=is_skip_notice)
+    notice = ("2026-11-23 20:58:45 +0000 - dagster - INFO - refresh_all - 77dd5f8f - dbt_models - op 'dbt_models' "
+              "did not yield or return expected outputs {'marts__deals_unique_deals_deal_id'}.")
+    other = "2026-11-23 20:58:45 +0000 - dagster - INFO - refresh_all - 77dd5f8f - ingest_sources - source 'sample': unchanged 24"
+    quiet.write(f"{notice}\n{other}\n\n1 of 2 OK created sql view model a\n")
+    assert target.getvalue() == f"{other}\n\n1 of 2 OK created sql view model a\n"
 
 
 # ------------------------------------------------------------------ sql
