@@ -101,16 +101,17 @@ def dealwire_run(label: str, env: dict, timeout_s: float) -> RunStats:
 
 
 def _step_timings(stats: RunStats, home: Path, started: float, ended: float) -> None:
-    """Step durations of the newest run in this Dagster home, from its event log."""
+    """Step durations of the runs this `dealwire run` made (a refresh is up to two runs: ingest,
+    then dbt and the rest), from the Dagster home's event log."""
     if not (home / "dagster.yaml").exists():
         return
     code = (
         "import json, dagster as dg\n"
         "with dg.DagsterInstance.from_config(%r) as inst:\n"
-        "    runs = inst.get_runs(limit=1)\n"
-        "    out = [] if not runs else [(s.step_key, s.start_time, s.end_time)\n"
-        "           for s in inst.get_run_step_stats(runs[0].run_id)]\n"
-        "print(json.dumps(out))\n" % str(home))
+        "    runs = [r for r in inst.get_run_records(limit=5) if r.create_timestamp.timestamp() >= %r]\n"
+        "    out = [(s.step_key, s.start_time, s.end_time)\n"
+        "           for r in runs for s in inst.get_run_step_stats(r.dagster_run.run_id)]\n"
+        "print(json.dumps(out))\n" % (str(home), started - 1))
     # In a child process: this one must not keep the instance's SQLite files or dagster in memory.
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
                             env={**os.environ, "DAGSTER_HOME": str(home)})
@@ -211,17 +212,22 @@ def _refresh_figure(refresh: list[tuple[int, RunStats]]) -> Figure:
         extract = sum(v for k, v in steps.items() if "extract" in k)
         dbt = sum(v for k, v in steps.items() if "dbt" in k)
         other = sum(steps.values()) - ingest - extract - dbt
+        between = (s.wall_s - s.startup_s - sum(steps.values()) - s.after_steps_s
+                   if s.startup_s is not None and s.after_steps_s is not None else None)
         rows.append([size, s.label, f"{s.wall_s:.1f}", f"{s.cpu_s:.1f}", _f(s.startup_s), f"{ingest:.1f}",
-                     f"{extract:.1f}", _dbt_cell(s, dbt), f"{other:.1f}", _f(s.after_steps_s), _load(s),
-                     "ok" if s.returncode == 0 else f"exit {s.returncode}"])
+                     f"{extract:.1f}", _dbt_cell(s, dbt), f"{other:.1f}", _f(between), _f(s.after_steps_s),
+                     _load(s), "ok" if s.returncode == 0 else f"exit {s.returncode}"])
     fig.lines = ["Targets: no new article <= 15 s; 100 new articles <= 25 s. Start-up is process start to the "
                  "first step's start (imports, loading the definitions, the Dagster run); the step columns come "
                  "from the run's event log; 'other steps' are any further steps (publish, report ...); "
-                 "'after' is the last step's end to process exit.", "",
-                 "A dbt step marked 'skipped' found the raw tables as its last build left them and did not run "
+                 "'between' is the rest: Dagster's bookkeeping between steps, and for a refresh with news the "
+                 "planning of its second run (dbt, publish, report); 'after' is the last step's end to process "
+                 "exit.", "",
+                 "dbt 'not run': `dealwire run` found the raw tables as the last build left them after ingest and "
+                 "did not plan the dbt run at all; 'skipped': the dbt step itself found that and did not run "
                  "`dbt build` (publish and the report then skip too).", "",
                  *table(["corpus", "refresh", "wall s", "CPU s", "start-up s", "ingest s", "extraction s", "dbt s",
-                         "other steps s", "after s", "load 1 min before/after", "result"], rows)]
+                         "other steps s", "between s", "after s", "load 1 min before/after", "result"], rows)]
     fig.data = {f"{size}:{s.label}": _data(s) for size, s in refresh}
     return fig
 
@@ -232,6 +238,8 @@ def dbt_skipped(s: RunStats) -> bool:
 
 
 def _dbt_cell(s: RunStats, seconds: float) -> str:
+    if s.steps and not any("dbt" in k for k in s.steps):
+        return "not run"
     return f"{seconds:.1f} (skipped)" if dbt_skipped(s) else f"{seconds:.1f}"
 
 

@@ -115,11 +115,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"run {outcome.run_id} failed; `dealwire run --verbose` shows every dbt line, "
               "`make ui` the full log", file=sys.stderr)
         return EXIT_FAILED
-    print(_summary(ensure_dagster_home(), outcome.run_id))
+    for note in outcome.notes:
+        print(note)
+    print(_summary(ensure_dagster_home(), outcome.run_ids))
     return EXIT_OK
 
 
-def _summary(home: Path, run_id: str) -> str:
+def _summary(home: Path, run_ids: list[str]) -> str:
     from warehouse.query import run_query
 
     path = duckdb_path()
@@ -131,7 +133,8 @@ def _summary(home: Path, run_id: str) -> str:
                (select count(*) from marts.capex),
                (select count(*) from raw.fetch_log where outcome = 'error')""")
     counts = dict(zip(labels, rows[0]))
-    lines = [f"dealwire run {run_id[:8]} succeeded"]
+    runs = " + ".join(run_id[:8] for run_id in run_ids)
+    lines = [f"dealwire run{'s' if len(run_ids) > 1 else ''} {runs} succeeded"]
     lines += [f"  {label:<15}{n}" for label, n in counts.items()]
     report = data_dir() / "reports" / "latest.html"
     lines += [f"  warehouse      {path}"]

@@ -13,6 +13,7 @@ import hashlib
 import logging
 import shutil
 import time
+from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -71,17 +72,29 @@ def unchanged_since_last_build(instance: dg.DagsterInstance, keys: list[dg.Asset
     return True
 
 
+def build_is_current(instance: dg.DagsterInstance, warehouse: Warehouse,
+                     keys: Iterable[dg.AssetKey]) -> tuple[str, bool]:
+    """The raw tables' fingerprint now, and whether the marts in `keys` were built from it recently
+    (and published): then `dbt build` would change nothing. `dealwire run` asks before it even
+    plans the dbt step (orchestration/runner.py); the step asks again for scheduled and UI runs."""
+    with warehouse.connect() as con:
+        fingerprint = build_fingerprint(con, dbt_project.manifest_path)
+    current = Path(warehouse.published_path).exists() and unchanged_since_last_build(
+        instance, sorted(keys, key=lambda k: k.path), fingerprint, time.time())
+    return fingerprint, current
+
+
+def skip_message(fingerprint: str) -> str:
+    return f"nothing changed since the last build (raw fingerprint {fingerprint}, built less than {SKIP_MAX_AGE} ago)"
+
+
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
             dagster_dbt_translator=DealwireDbtTranslator(mart_freshness=mart_freshness_policy()))
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse,
                config: DbtBuildConfig):
-    with warehouse.connect() as con:
-        fingerprint = build_fingerprint(con, dbt_project.manifest_path)
-    keys = sorted(context.selected_asset_keys, key=lambda k: k.path)
-    if (not config.full_refresh and Path(warehouse.published_path).exists()
-            and unchanged_since_last_build(context.instance, keys, fingerprint, time.time())):
-        context.log.info(f"nothing changed since the last build (raw fingerprint {fingerprint}, built less than "
-                         f"{SKIP_MAX_AGE} ago); dbt skipped, and so are publish and the report")
+    fingerprint, current = build_is_current(context.instance, warehouse, context.selected_asset_keys)
+    if current and not config.full_refresh:
+        context.log.info(f"{skip_message(fingerprint)}; dbt skipped, and so are publish and the report")
         return
     warehouse.prepare_for_dbt()
     args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
