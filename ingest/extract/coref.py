@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 
 from .entities import Org
 
@@ -34,11 +35,15 @@ def starts_with_anaphor(norm: str, sent: tuple[int, int]) -> bool:
 
 class Coref:
     def __init__(self, norm: str, sentences: list[tuple[int, int]],
-                 paragraphs: list[tuple[int, int]], orgs: list[Org]):
+                 paragraphs: list[tuple[int, int]], orgs: list[Org],
+                 all_orgs: Callable[[], list[Org]] | None = None):
+        """`orgs` covers at least the paragraphs of the sentences asked about; `all_orgs` gives
+        the whole article's (for the main company) when `orgs` covers only part of it."""
         self.norm = norm
         self.sentences = sentences
         self.paragraphs = paragraphs
         self.orgs = orgs
+        self._all_orgs = all_orgs
         self._org_starts = [o.start for o in orgs]
         self._para_starts = [p[0] for p in paragraphs]
         self._main: Org | None | bool = False   # False: not computed yet
@@ -71,7 +76,7 @@ class Coref:
         least twice and clearly more often than any other (else None)."""
         if self._main is False:
             counts: dict[str, list[Org]] = {}
-            for o in self.orgs:
+            for o in (self._all_orgs() if self._all_orgs is not None else self.orgs):
                 if o.known:
                     counts.setdefault(o.name, []).append(o)
             ranked = sorted(counts.values(), key=len, reverse=True)

@@ -107,10 +107,12 @@ def load_aliases(seeds_dir: str | None = None) -> AliasTable:
         grouped.setdefault(a[0], []).append(f"(?:{_alias_regex(a)})")
     by_first = {ch: re.compile("|".join(alts)) for ch, alts in grouped.items()}
     # An alias starting with a letter or digit needs a word boundary before it (see _alias_regex).
+    # One character class first, then the boundary checked by lookbehind for those characters
+    # only: `(?<![A-Za-z0-9])[word]|[other]` as written before, but the engine can skip ahead to
+    # the next character of the class instead of trying the lookbehind at every position.
     word = "".join(re.escape(ch) for ch in grouped if re.match(r"[A-Za-z0-9]", ch))
-    other = "".join(re.escape(ch) for ch in grouped if not re.match(r"[A-Za-z0-9]", ch))
-    starts = re.compile("|".join(x for x in (rf"(?<![A-Za-z0-9])[{word}]" if word else "",
-                                             f"[{other}]" if other else "") if x))
+    every = "".join(re.escape(ch) for ch in grouped)
+    starts = re.compile(f"[{every}](?<![A-Za-z0-9][{word}])" if word else f"[{every}]")
     return AliasTable(alias_to_company, lower, company_type, pattern, starts, by_first)
 
 
@@ -154,8 +156,14 @@ _TRAIL_STOP = {"of", "&", "de", "du", "la", "and", "The", "In", "On", "At", "For
                "January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday",
                "Thursday", "Friday", "Saturday", "Sunday", "Q1", "Q2", "Q3", "Q4", "Series"}
+# Capitalised word runs, optionally after a 2-4 digit number: first written as
+# `(?<![A-Za-z0-9&.'-])((?:\d{2,4}\s)?(?:[A-Z][A-Za-z0-9&'.-]*|[A-Z]\.)(?:\s(?:...))*)`. Here the
+# first character (a digit or a capital) is matched first and the lookbehinds follow it, so the
+# engine skips ahead to the next digit or capital instead of trying the lookbehind everywhere.
 _EN_NAME = re.compile(
-    r"(?<![A-Za-z0-9&.'-])((?:\d{2,4}\s)?(?:[A-Z][A-Za-z0-9&'.-]*|[A-Z]\.)(?:\s(?:[A-Z][A-Za-z0-9&'.-]*|[A-Z]\.|&|of|de|du|la))*)")
+    r"([\dA-Z](?<![A-Za-z0-9&.'-][\dA-Z])"
+    r"(?:(?<=\d)\d{1,3}\s(?:[A-Z][A-Za-z0-9&'.-]*|[A-Z]\.)|(?<=[A-Z])(?:[A-Za-z0-9&'.-]*|\.))"
+    r"(?:\s(?:[A-Z][A-Za-z0-9&'.-]*|[A-Z]\.|&|of|de|du|la))*)")
 _ZH_LATIN = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9.&'-]*(?:\s[A-Z0-9][A-Za-z0-9.&'-]*)*)")
 _ZH_QUOTED = re.compile(rf"[「“\"]([{_CJK}][{_CJK}A-Za-z0-9 ]{{1,11}})[」”\"]")
 _TECH_WORDS = {"AI", "GPU", "GPUs", "TPU", "HBM", "SPV", "CEO", "CFO", "ARR", "IPO", "LP", "GW",
@@ -194,8 +202,14 @@ class TakenSpans:
         return i == 0 or self.ends[i - 1] <= s
 
 
-def find_orgs(text: str, norm: str) -> list[Org]:
-    """Known aliases (longest match) plus shape-based candidates that do not overlap them."""
+def find_orgs(text: str, norm: str, lo: int = 0, hi: int | None = None) -> list[Org]:
+    """Known aliases (longest match) plus shape-based candidates that do not overlap them.
+
+    Known aliases are found in the whole text; shape-based candidates only where a match starts
+    in [lo, hi). No candidate match holds two whitespace characters in a row, so with `lo` and
+    `hi` at paragraph starts after a blank line ("\\n\\n") the candidates found are exactly those
+    the whole text gives in that stretch (the caller checks the edges; see pipeline.p_orgs)."""
+    hi = len(norm) if hi is None else hi
     table = load_aliases()
     out: list[Org] = []
     taken = TakenSpans()
@@ -213,7 +227,9 @@ def find_orgs(text: str, norm: str) -> list[Org]:
         taken.add(m.start(), m.end())
     free = taken.free
 
-    for m in _ZH_QUOTED.finditer(norm):
+    for m in _ZH_QUOTED.finditer(norm, lo):
+        if m.start() >= hi:
+            break
         s, e = m.start(1), m.end(1)
         if free(s, e):
             raw = text[s:e]
@@ -221,7 +237,9 @@ def find_orgs(text: str, norm: str) -> list[Org]:
             name = eng.group(1) if eng else raw
             out.append(Org(s, e, raw, canonical(name) or name, False))
             taken.add(s, e + (len(eng.group(0)) if eng else 0))
-    for m in _EN_NAME.finditer(norm):
+    for m in _EN_NAME.finditer(norm, lo):
+        if m.start() >= hi:
+            break
         s, e = m.start(1), m.end(1)
         words = m.group(1).split(" ")
         # trim stop words at both ends, and a trailing possessive

@@ -88,11 +88,19 @@ def _char_map() -> dict[int, str]:
 
 
 _TABLE = _char_map()
+# No ASCII character is mapped, so an ASCII text is its own shadow.
+assert min(_TABLE) > 0x7F
+# The same map as a sequence indexed by code point: `str.translate` looks a character up in a
+# tuple about twice as fast as in a dict (code points past the tuple raise IndexError, a
+# LookupError, and stay as they are, as unmapped ones do with the dict).
+_SEQ = tuple(_TABLE.get(code, chr(code)) for code in range(max(_TABLE) + 1))
 
 
 def shadow(text: str) -> str:
     """The matching shadow of `text`: same length, same offsets."""
-    out = text.translate(_TABLE)
+    if text.isascii():
+        return text
+    out = text.translate(_SEQ)
     assert len(out) == len(text)
     return out
 

@@ -17,6 +17,7 @@ import re
 from .entities import Org, canonical
 
 _H = r"\u4e00-\u9fff"
+_HAN = re.compile(f"[{_H}]")
 
 # Suffixes that end a company's name (Simplified shadow; 科技 covers 科技 and 科技).
 ZH_ORG_SUFFIX = r"科技|集团|控股|股份|创投|存储|电信|半导体|微电子|智能|光电|机器人|银行|证券"
@@ -41,14 +42,17 @@ _ZH_FRAMED = re.compile(rf"(?:公司|厂商|企业|新创|初创公司|独角兽
 _ZH_INVESTOR = re.compile(rf"(?:由\s?([{_H}]{{2,10}}?)\s?(?:领投|跟投|共同领投))|(?:(?:领投方|投资方)\s?([{_H}]{{2,12}}?)(?=出资|投资|认购|跟投|,))")
 
 
-def find_zh_orgs(text: str, norm: str, taken) -> list[Org]:
+def find_zh_orgs(text: str, norm: str, taken, lo: int = 0, hi: int | None = None) -> list[Org]:
     """Unknown Chinese organisation-shaped names in `norm` (Simplified shadow) not overlapping
-    `taken` (entities.TakenSpans)."""
+    `taken` (entities.TakenSpans), from matches starting in [lo, hi) (see entities.find_orgs)."""
     out: list[Org] = []
-    if not re.search(f"[{_H}]", norm):
+    hi = len(norm) if hi is None else hi
+    if not _HAN.search(norm, lo, hi):
         return out
     for rx in (_ZH_INVESTOR, _ZH_FRAMED, _ZH_SUFFIXED):
-        for m in rx.finditer(norm):
+        for m in rx.finditer(norm, lo):
+            if m.start() >= hi:
+                break
             g = next(i for i in range(1, (m.lastindex or 1) + 1) if m.group(i))
             s, e = m.start(g), m.end(g)
             name = norm[s:e]
@@ -113,9 +117,10 @@ def not_an_org(norm: str, o: Org) -> str | None:
     return None
 
 
-def refine_orgs(text: str, norm: str, orgs: list[Org]) -> tuple[list[Org], list[str]]:
-    """Drop unknown spans that are not organisations, add organisation-shaped Chinese names.
-    Returns the new list (by position) and trace lines."""
+def refine_orgs(text: str, norm: str, orgs: list[Org], lo: int = 0,
+                hi: int | None = None) -> tuple[list[Org], list[str]]:
+    """Drop unknown spans that are not organisations, add organisation-shaped Chinese names
+    (from matches starting in [lo, hi)). Returns the new list (by position) and trace lines."""
     from .entities import TakenSpans
 
     trace: list[str] = []
@@ -129,7 +134,7 @@ def refine_orgs(text: str, norm: str, orgs: list[Org]) -> tuple[list[Org], list[
     taken = TakenSpans()
     for o in kept:
         taken.add(o.start, o.end)
-    added = find_zh_orgs(text, norm, taken)
+    added = find_zh_orgs(text, norm, taken, lo, hi)
     for o in added:
         trace.append(f"org {o.raw!r} proposed: organisation-shaped")
     if added:

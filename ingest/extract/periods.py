@@ -44,40 +44,43 @@ def _q_words(tail: str, boundary: bool = False) -> str:
 
 
 _YQ_WORDS = _q_words(r"[\s-]quarter(?:\sof)?")
-_PATTERNS: list[tuple[str, str]] = [
+# (kind, pattern[, words]): when words are given, every match of the pattern contains one of them
+# (in ASCII lowercase for a `(?i:` pattern), so a text with none of them is not scanned at all:
+# the patterns that cannot start with a literal are slow to run over a whole article.
+_PATTERNS: list[tuple[str, str] | tuple[str, str, tuple[str, ...]]] = [
     # multi-year
     ("multi", rf"{Y}\s?年?\s?(?:至|到|-|~|和|与|及)\s?{Y}\s?年(?:间|之间)?"),
     ("multi", rf"(?i:between\s{Y}\sand\s{Y}|{Y_}\s?(?:-|to|through)\s?{Y}|in\s{Y}\sand\s{Y})"),
     ("next_n", r"未来\s?([一二三四五六七八九十\d]{1,2})\s?年"),
-    ("next_n", r"(?i:(?:over|in|during)\s(?:the\s)?(?:next|coming)\s(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+years)"),
+    ("next_n", r"(?i:(?:over|in|during)\s(?:the\s)?(?:next|coming)\s(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+years)", ("years",)),
     # quarter ending month: 截至2025年9月30日的季度 / 截至 9 月底的季度
     ("qend", rf"截至\s?(?:{Y}\s?年\s?)?(\d{{1,2}})\s?月\s?(?:\d{{1,2}}\s?日|底)?\s?(?:止)?\s?的?\s?(?:第\s?[一二三四1-4]\s?)?(?:季度|财季|三个月)"),
-    ("qend", rf"(?i:(?:quarter|three months)\s(?:ended|ending|to)\s(?:(?:the\s)?end\sof\s)?(January|February|March|April|May|June|July|August|September|October|November|December)(?:\s\d{{1,2}})?(?:,?\s{Y})?)"),
+    ("qend", rf"(?i:(?:quarter|three months)\s(?:ended|ending|to)\s(?:(?:the\s)?end\sof\s)?(January|February|March|April|May|June|July|August|September|October|November|December)(?:\s\d{{1,2}})?(?:,?\s{Y})?)", ("quarter", "three months")),
     # fiscal years
     ("fy_half", rf"{Y}\s?财年\s?(上半年|下半年|上半财年)"),
     ("fy_q", rf"{Y}\s?财年\s?第\s?([一二三四1-4])\s?(?:财季|季度|季)"),
     ("fy", rf"{Y}\s?(?:财年|财政年度|会计年度)"),
     # 本财年(截至2027年3月31日): the fiscal year named by the year it ends in
-    ("fy_end", rf"(?:本|这一?|该|新)?\s?(?:财年|财政年度|会计年度)\s?[(（]?\s?(?:截至|截止到?|至)\s?{Y}\s?年"),
-    ("prev_fy", r"(?i:上一?个?财年|上一财政年度|(?:the\s)?(?:previous|prior|last)\sfiscal\syear)"),
+    ("fy_end", rf"(?:本|这一?|该|新)?\s?(?:财年|财政年度|会计年度)\s?[(（]?\s?(?:截至|截止到?|至)\s?{Y}\s?年", ("财年", "财政年度", "会计年度")),
+    ("prev_fy", r"(?i:上一?个?财年|上一财政年度|(?:the\s)?(?:previous|prior|last)\sfiscal\syear)", ("财年", "上一财政年度", "fiscal")),
     ("fy", rf"(?i:(?:fiscal(?:\syear)?|FY)\s?'?(20\d{{2}}|\d{{2}})(?!\d))"),
-    ("fy_to", rf"(?i:(?:the\s(?:fiscal\s)?year|fiscal\syear|year)\s(?:to|ending|ended)\s(?:January|February|March|April|May|June|July|August|September|October|November|December)\s(?:\d{{1,2}},?\s)?{Y})"),
+    ("fy_to", rf"(?i:(?:the\s(?:fiscal\s)?year|fiscal\syear|year)\s(?:to|ending|ended)\s(?:January|February|March|April|May|June|July|August|September|October|November|December)\s(?:\d{{1,2}},?\s)?{Y})", ("year",)),
     # quarters and halves with a year
     ("yq", rf"{Y}\s?年\s?(?:第\s?([一二三四1-4])\s?(?:季度|季|财季)|([一二三四1-4])\s?季度)"),
-    ("yq", rf"(?i:(?:Q([1-4])|{_YQ_WORDS})\s?(?:of\s)?(?:fiscal\s)?{Y})"),
+    ("yq", rf"(?i:(?:Q([1-4])|{_YQ_WORDS})\s?(?:of\s)?(?:fiscal\s)?{Y})", ("q",)),
     ("yq2", rf"(?i:{Y}\s?Q([1-4]))"),
     ("yh", rf"{Y}\s?年\s?(上半年|下半年)"),
-    ("yh", rf"(?i:(first|second)\shalf\s(?:of\s)?{Y})"),
+    ("yh", rf"(?i:(first|second)\shalf\s(?:of\s)?{Y})", ("half",)),
     ("year_full", rf"{Y}\s?年\s?(?:全年|全年度|年度)?(?![\d月])"),
     # relative
-    ("rel_same", r"去年同期|上年同期|a\syear\s(?:earlier|ago)|the\ssame\s(?:quarter|period)\slast\syear"),
-    ("rel_yh", r"(今年|去年|明年)\s?(上半年|下半年)"),
-    ("rel_y", r"(?i:今年|本年度|本年|去年|上年|明年|来年|前年|后年|this\syear|next\syear|last\syear|for\sthe\s(?:full\s)?year|over\sthe\s(?:full\s)?year|the\scurrent\syear|this\sfiscal\syear)"),
-    ("rel_q", r"(?i:上季度|上一季度|上个季度|上季|本季度|本季|当季度|当季|该季度|该财季|(?:最新|最近)的?一个?财季|last\squarter|this\squarter|the\sprevious\squarter|the\slatest\squarter|in\sthe\squarter)"),
+    ("rel_same", r"去年同期|上年同期|a\syear\s(?:earlier|ago)|the\ssame\s(?:quarter|period)\slast\syear", ("同期", "year")),
+    ("rel_yh", r"(今年|去年|明年)\s?(上半年|下半年)", ("半年",)),
+    ("rel_y", r"(?i:今年|本年度|本年|去年|上年|明年|来年|前年|后年|this\syear|next\syear|last\syear|for\sthe\s(?:full\s)?year|over\sthe\s(?:full\s)?year|the\scurrent\syear|this\sfiscal\syear)", ("年", "year")),
+    ("rel_q", r"(?i:上季度|上一季度|上个季度|上季|本季度|本季|当季度|当季|该季度|该财季|(?:最新|最近)的?一个?财季|last\squarter|this\squarter|the\sprevious\squarter|the\slatest\squarter|in\sthe\squarter)", ("季", "quarter")),
     ("bare_q", r"(?i:第\s?([一二三四1-4])\s?(?:季度|季|财季)|Q(?<![\w-]Q)([1-4])(?!\s?(?:of\s)?20\d\d)|"
-               + _q_words(r"[\s-]quarter(?!\s?(?:of\s)?20\d\d)", boundary=True) + ")"),
+               + _q_words(r"[\s-]quarter(?!\s?(?:of\s)?20\d\d)", boundary=True) + ")", ("季", "q")),
     ("bare_h", r"(?i:上半年|下半年|the\sfirst\shalf(?!\sof\s20)|the\ssecond\shalf(?!\sof\s20)|"
-               r"first\shalf(?!\sof\s20)|second\shalf(?!\sof\s20))"),
+               r"first\shalf(?!\sof\s20)|second\shalf(?!\sof\s20))", ("半年", "half")),
     ("year", r"2(?<![\d.,$]2)(?<!\d\s2)" + Y_[1:] + r"(?![\d%]|\.\d|\s?(?:年|GW|MW))"),
     ("full", r"全年"),
 ]
@@ -96,10 +99,18 @@ def _caseless(pattern: str) -> str:
 
 
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def ascii_lower(text: str) -> str:
+    """`text.translate(_ASCII_LOWER)`, ten times faster: bytes.lower() changes only ASCII capitals,
+    and UTF-8 encodes every other character in bytes above 0x7F, which it leaves alone."""
+    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
+
+
 # Patterns without a `(?i:` group are case-sensitive as written and run on the text itself; in
 # the others every letter sits inside the `(?i:` group, so the lowered copy changes nothing.
-_COMPILED = [(k, re.compile(_caseless(p)), True) if "(?i:" in p else (k, re.compile(p), False)
-             for k, p in _PATTERNS]
+_COMPILED = [(k, re.compile(_caseless(p)), True, words) if "(?i:" in p else (k, re.compile(p), False, words)
+             for k, p, *rest in _PATTERNS for words in (rest[0] if rest else (),)]
 
 
 _FISCAL_OF = re.compile(r"\s(?:of\s)?(?:the\s|its\s|their\s|[\w.&-]+'s\s){0,2}fiscal\s(?:year|20\d\d)")
@@ -120,11 +131,19 @@ def _quarter_of(d: dt.date) -> int:
 
 
 def find_periods(norm: str, published: dt.date | None,
-                 sentences: list[tuple[int, int]] | None = None) -> list[Period]:
+                 sentences: list[tuple[int, int]] | None = None, end: int | None = None) -> list[Period]:
+    """Periods in `norm`; with `end`, those starting before it (the same as the first periods of
+    the whole text: which span wins and how it resolves depend only on what comes before it)."""
     spans: list[tuple[int, int, str, re.Match[str]]] = []
-    lowered = norm.translate(_ASCII_LOWER)
-    for kind, rx, caseless in _COMPILED:
-        for m in rx.finditer(lowered if caseless else norm):
+    lowered = ascii_lower(norm)
+    end = len(norm) if end is None else end
+    for kind, rx, caseless, words in _COMPILED:
+        target = lowered if caseless else norm
+        if words and not any(w in target for w in words):
+            continue
+        for m in rx.finditer(target):
+            if m.start() >= end:
+                break
             if m.end() == m.start():
                 continue
             spans.append((m.start(), m.end(), kind, m))
