@@ -2,15 +2,17 @@
 
 A failure is recorded, never raised: a dead source or a bad page costs only itself. Pages of
 different hosts are fetched in parallel (at most Fetcher.max_workers at once), pages of one host one
-after the other; results keep the discovery order whatever finishes first.
+after the other; results keep the discovery order whatever finishes first. The files of a directory
+source are parsed in worker processes when there are many to read (PARSE_PARALLEL_MIN), in name order.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -18,10 +20,11 @@ from pathlib import Path
 from urllib.parse import parse_qsl, quote_from_bytes, urlencode, urlsplit, urlunsplit
 
 from ingest.discover import DiscoveryError, directory_files, discover_urls
-from ingest.fetch import Fetcher, FetchError, FetchSkipped, decode_html, host_key
+from ingest.fetch import Fetcher, FetchError, FetchSkipped, host_key
 from ingest.parse import parse_html
 from ingest.records import Article, FetchResult
 from ingest.sources import SourceConfig
+from ingest.workers import FileRead, process_pool, read_files, worker_count
 from warehouse.paths import PROJECT_ROOT
 
 _TRACKING_PARAMS = ("utm_", "spm", "fbclid", "gclid", "from", "share")
@@ -30,6 +33,13 @@ Validators = tuple[str | None, str | None]
 
 FileStat = tuple[int, int]  # (size in bytes, mtime in ns) of a directory source's file
 DIRECTORY_CHUNK = 1000  # articles per landing of a directory source, when collect_source gets `land`
+# Directory files to read above which they are parsed in worker processes (ingest.workers.worker_count):
+# starting two 'spawn' workers costs ~0.8 s of CPU, parsing a page ~3-4 ms.
+PARSE_PARALLEL_MIN = 500
+PARSE_SLICE = 20  # files per task sent to a worker: amortises the IPC round trip, keeps results small
+# Slices submitted and not yet consumed, per worker: ~300 parsed bodies (~15 MB) with two workers,
+# about what they parse while this process lands a chunk of 1,000, so they rarely wait for it.
+PARSE_IN_FLIGHT = 8
 
 
 @dataclass
@@ -212,38 +222,68 @@ def mark_landed(batch: SourceBatch) -> None:
 
 def _collect_directory(source: SourceConfig, known: dict[str, str], batch: SourceBatch,
                        stored: dict[str, FileStat], land: Land | None, chunk_size: int) -> None:
+    # Stat every file first (cheap): unchanged ones are skipped unread, and the count of the rest
+    # decides whether parsing them is worth worker processes.
     folder_prefixes: dict[Path, tuple[str, bool]] = {}
+    to_read: list[tuple[str, str]] = []  # (path, url), in name order
+    seen: dict[str, FileStat] = {}
     for path in directory_files(source):
-        started_at, clock = _now(), time.monotonic()
+        started_at = _now()
         url = _file_url(path, folder_prefixes)
         try:
             stat = path.stat()
-            seen: FileStat = (stat.st_size, stat.st_mtime_ns)
-            if stored.get(url) == seen:
-                batch.skipped_unchanged += 1
-                continue
-            content = path.read_bytes()
         except OSError as error:
             batch.fetches.append(_error(source.name, url, error, started_at))
             continue
-        if path.suffix.lower() == ".txt":
-            text = decode_html(content)
-            article = Article(url=url, canonical_url=url, source=source.name, title=None, published_at=None,
-                              lang=source.lang, body_text=text.strip())
-        else:
-            page = parse_html(decode_html(content), url=url, selectors=source.selectors or None,
-                              fetched_at=started_at)
-            article = Article(url=url, canonical_url=canonical_url(page.canonical_url) if page.canonical_url
-                              else url, source=source.name, title=page.title, published_at=page.published_at,
-                              lang=page.lang or source.lang, body_text=page.body_text)
-        _add(batch, article, known, FetchResult(source.name, url, started_at, None, len(content),
-                                                int((time.monotonic() - clock) * 1000), "new"))
-        # Stored with the article (same transaction): the next run skips this file until it changes.
-        # Read before the content, so a file rewritten while being read is read again next time.
-        batch.file_state[url] = seen
-        if land is not None and len(batch.articles) >= chunk_size:
-            land(batch)
-            mark_landed(batch)
+        state: FileStat = (stat.st_size, stat.st_mtime_ns)
+        if stored.get(url) == state:
+            batch.skipped_unchanged += 1
+            continue
+        # Taken before the content is read, so a file rewritten while being read is read again next time.
+        seen[url] = state
+        to_read.append((str(path), url))
+    workers = worker_count(len(to_read), PARSE_PARALLEL_MIN)
+    with contextlib.closing(_read_in_order(to_read, dict(source.selectors or {}), workers)) as reads:
+        for read in reads:
+            fetch = FetchResult(source.name, read.url, read.started_at, None, read.nbytes, read.elapsed_ms, "new")
+            if read.error is not None:  # logged, not stored in file state: the file is tried again next run
+                batch.fetches.append(replace(fetch, outcome="error", error=read.error))
+                continue
+            canonical = canonical_url(read.canonical_url) if read.canonical_url else read.url
+            article = Article(url=read.url, canonical_url=canonical, source=source.name, title=read.title,
+                              published_at=read.published_at, lang=read.lang or source.lang,
+                              body_text=read.body_text)
+            _add(batch, article, known, fetch)
+            # Stored with the article (same transaction): the next run skips this file until it changes.
+            batch.file_state[read.url] = seen[read.url]
+            if land is not None and len(batch.articles) >= chunk_size:
+                land(batch)
+                mark_landed(batch)
+
+
+def _read_in_order(files: list[tuple[str, str]], selectors: dict[str, str], workers: int) -> Iterator[FileRead]:
+    """read_files over `files`, results in the order of `files`: here, or in `workers` worker processes.
+
+    Slices of PARSE_SLICE files go to the pool with at most PARSE_IN_FLIGHT slices per worker
+    submitted and not yet consumed, so bodies waiting to be landed stay bounded (~15 MB) however
+    big the source; the consumer lands a chunk while the workers parse the next slices.
+    """
+    if workers <= 1:
+        for start in range(0, len(files), PARSE_SLICE):
+            yield from read_files(files[start:start + PARSE_SLICE], selectors)
+        return
+    in_flight: deque[Future] = deque()
+    with process_pool(workers) as pool:
+        try:
+            for start in range(0, len(files), PARSE_SLICE):
+                in_flight.append(pool.submit(read_files, files[start:start + PARSE_SLICE], selectors))
+                if len(in_flight) >= workers * PARSE_IN_FLIGHT:
+                    yield from in_flight.popleft().result()
+            while in_flight:
+                yield from in_flight.popleft().result()
+        finally:  # also when landing failed: slices not started are dropped, running ones are not waited for
+            for future in in_flight:
+                future.cancel()
 
 
 def _file_url(path: Path, folder_prefixes: dict[Path, tuple[str, bool]] | None = None) -> str:

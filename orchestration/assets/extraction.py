@@ -8,7 +8,6 @@ default one per core), a batch ahead of the writes; the facts are the same as th
 
 import contextlib
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -18,6 +17,7 @@ import dagster as dg
 import duckdb
 
 from ingest.extract import EXTRACTOR_VERSION, extract_rows
+from ingest.workers import WORKERS_ENV, worker_count  # noqa: F401 - WORKERS_ENV is this module's setting too
 from orchestration.assets.raw import RAW_ARTICLES
 from orchestration.resources import Warehouse
 from warehouse.loads import article_ids_to_extract, articles_for_extraction, replace_mentions
@@ -26,16 +26,13 @@ RAW_DEAL_MENTIONS = dg.AssetKey(["raw", "deal_mentions"])
 RAW_CAPEX_MENTIONS = dg.AssetKey(["raw", "capex_mentions"])
 BATCH_SIZE = 500
 PARALLEL_MIN = 2000  # below this, starting worker processes costs more than it saves
-WORKERS_ENV = "DEALWIRE_EXTRACT_WORKERS"
 
 Connect = Callable[[], contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]]
 
 
 def extract_workers(n_pending: int, parallel_min: int = PARALLEL_MIN) -> int:
     """Worker processes for `n_pending` articles: 1 (in this process) unless there are many."""
-    configured = os.environ.get(WORKERS_ENV, "").strip()
-    workers = int(configured) if configured else (os.cpu_count() or 1)
-    return max(1, workers) if n_pending > parallel_min else 1
+    return worker_count(n_pending, parallel_min)  # the same rule as directory parsing (ingest.workers)
 
 
 def extract_pending(connect: Connect, extractor_version: str, extracted_at: datetime,

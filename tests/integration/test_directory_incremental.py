@@ -132,3 +132,100 @@ def test_file_urls_with_the_folder_cache_equal_the_resolved_ones(tmp_path):
     assert [_file_url(p, cache) for p in paths] == [_file_url(p) for p in paths]
     assert _file_url(tmp_path / "link.html", cache) == _file_url(odd, cache)
     assert _file_url(PROJECT_ROOT / "README.md", cache) == "file:README.md"
+
+
+def snapshot(path):
+    return {"articles": count(path, "select * exclude (first_fetched_at, last_fetched_at) from raw.articles "
+                                    "order by article_id"),
+            "fetch_log": count(path, "select url, outcome, bytes, error from raw.fetch_log order by url"),
+            "file_state": count(path, "select path, source, size, mtime_ns from raw.file_state order by path")}
+
+
+def test_worker_processes_land_what_the_serial_path_lands(tmp_path, corpus, monkeypatch):
+    import ingest.collect
+    from ingest.workers import WORKERS_ENV
+
+    for i in range(7, 30):
+        write_page(corpus, i)
+    (corpus / "notes.txt").write_text("Plain text: Company 99 raised $5 million.", encoding="utf-8")
+    source = SourceConfig(name="dir", kind="directory", path=str(corpus), max_articles=100)
+    serial_db, parallel_db = tmp_path / "serial.duckdb", tmp_path / "parallel.duckdb"
+    monkeypatch.setenv(WORKERS_ENV, "1")
+    serial, serial_chunks = run_source(serial_db, source, chunk_size=7)
+    monkeypatch.setenv(WORKERS_ENV, "2")
+    monkeypatch.setattr(ingest.collect, "PARSE_PARALLEL_MIN", 10)
+    monkeypatch.setattr(ingest.collect, "PARSE_SLICE", 3)  # many slices, a few in flight at a time
+    parallel, parallel_chunks = run_source(parallel_db, source, chunk_size=7)
+    assert parallel_chunks == serial_chunks == [7, 7, 7, 7, 3]
+    assert [(f.url, f.outcome) for f in parallel.fetches] == [(f.url, f.outcome) for f in serial.fetches]
+    assert parallel.count("new") == 31
+    expected = snapshot(serial_db)
+    assert len(expected["articles"]) == 31 and snapshot(parallel_db) == expected
+    # The second run through the pool threshold reads nothing either.
+    again, _ = run_source(parallel_db, source, chunk_size=7)
+    assert again.fetches == [] and again.skipped_unchanged == 31
+
+
+def test_reads_in_worker_processes_keep_the_order_and_a_bad_file_costs_only_itself(tmp_path, corpus):
+    from ingest.collect import _read_in_order
+
+    files = [(str(p), f"file:{p.name}") for p in sorted(corpus.iterdir())]
+    files.insert(3, (str(corpus / "gone.html"), "file:gone.html"))  # listed, then deleted before it was read
+    reads = list(_read_in_order(files, {}, workers=2))
+    assert [r.url for r in reads] == [url for _, url in files]
+    assert reads[3].error.startswith("FileNotFoundError") and reads[3].body_text == ""
+    assert all(r.error is None and "raised" in r.body_text for i, r in enumerate(reads) if i != 3)
+
+
+def test_in_flight_slices_are_bounded(tmp_path, monkeypatch):
+    """However big the source, at most workers * PARSE_IN_FLIGHT slices are submitted and not yet taken."""
+    import contextlib
+    from concurrent.futures import Future
+
+    import ingest.collect
+
+    outstanding, peak = [0], [0]
+
+    class CountingPool:  # runs each slice at once in this process; counts what is submitted and not taken
+        def submit(self, fn, *args):
+            future = Future()
+            future.set_result(fn(*args))
+            outstanding[0] += 1
+            peak[0] = max(peak[0], outstanding[0])
+            taken = future.result
+
+            def result(timeout=None):
+                outstanding[0] -= 1
+                return taken(timeout)
+            future.result = result
+            return future
+
+    monkeypatch.setattr(ingest.collect, "process_pool", lambda workers: contextlib.nullcontext(CountingPool()))
+    monkeypatch.setattr(ingest.collect, "PARSE_SLICE", 2)
+    for i in range(40):
+        (tmp_path / f"{i:02d}.txt").write_text(f"text {i}", encoding="utf-8")
+    files = [(str(p), p.name) for p in sorted(tmp_path.glob("*.txt"))]
+    reads = ingest.collect._read_in_order(files, {}, workers=2)
+    assert [r.body_text for r in reads] == [f"text {i}" for i in range(40)]
+    assert peak[0] == 2 * ingest.collect.PARSE_IN_FLIGHT and outstanding[0] == 0
+
+
+def test_a_file_rewritten_while_it_is_read_is_read_again_next_run(tmp_path, corpus, monkeypatch):
+    import ingest.collect
+
+    source = SourceConfig(name="dir", kind="directory", path=str(corpus), max_articles=100)
+    db = tmp_path / "w.duckdb"
+    read_files = ingest.collect.read_files
+
+    def rewritten_first(files, selectors):
+        if any(url.endswith("a002.html") for _, url in files):
+            write_page(corpus, 2, body="Company 2 raised $700 million in a Series B round, people said.")
+        return read_files(files, selectors)
+
+    monkeypatch.setattr(ingest.collect, "read_files", rewritten_first)
+    run_source(db, source)
+    monkeypatch.setattr(ingest.collect, "read_files", read_files)
+    # The size stored for a002 is the one taken before it was read: it no longer matches, so it is read again.
+    second, _ = run_source(db, source)
+    assert [f.url.rsplit("/", 1)[-1] for f in second.fetches] == ["a002.html"]
+    assert second.count("unchanged") == 7 and second.skipped_unchanged == 6
