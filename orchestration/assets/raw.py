@@ -4,7 +4,8 @@ Partitioned by source (partitions from sources.yml): one source can be refreshed
 alone, and a run over all sources lands each one in its own transaction, so a failing source
 costs only its own pages. A directory source lands in chunks of 1,000 articles (each chunk with its
 fetch log and file state in one transaction), so its bodies are never all in memory; a file whose
-size and mtime did not change since the last run is not read again.
+size and mtime did not change since the last run is not read again, and more than 500 changed
+files are parsed in worker processes (ingest/workers.py).
 """
 
 
