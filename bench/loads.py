@@ -67,7 +67,8 @@ def run(n_rows: int = 2000, runs: int = 3, seed: int = 7) -> Figure:
             data[label] = {"median_s": med, "runs_s": times, "rows": n_rows}
             results.append([label, n_rows, n_rows / med, med])
 
-        method("project: warehouse.loads.upsert_articles (new ids: plain insert of unnested column lists; stored ids: on conflict do update)",
+        method("project: warehouse.loads.upsert_articles (new ids: plain insert of unnested column lists; "
+               "stored ids: on conflict do update)",
                lambda con: loads.upsert_articles(con, articles, now))
 
         def previous_upsert(con):  # the project's code before issue 7: executemany with on conflict
