@@ -27,11 +27,15 @@ class Warehouse(dg.ConfigurableResource):
     path: str
     published_path: str
     lock_wait_s: float = 120.0
+    # DuckDB's default (80% of RAM) lets its buffer pool grow with the table: landing 30k articles
+    # held ~1.5 GB, mostly cached blocks of raw.articles rewritten at checkpoints. A cap makes it
+    # evict (and spill) instead; DEALWIRE_DUCKDB_MEMORY_LIMIT overrides it.
+    memory_limit: str = os.environ.get("DEALWIRE_DUCKDB_MEMORY_LIMIT", "1GB")
 
     @contextlib.contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         seed_build_file(Path(self.path), Path(self.published_path))
-        with connect(Path(self.path), wait_s=self.lock_wait_s) as con:
+        with connect(Path(self.path), wait_s=self.lock_wait_s, config={"memory_limit": self.memory_limit}) as con:
             ensure_raw_schema(con)
             yield con
 
