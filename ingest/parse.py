@@ -1,7 +1,7 @@
 """HTML page -> title, publication date, language and clean body text.
 
-Article pages are parsed once with lxml.html (a 40 KB page parses in about 0.3 ms; building a
-BeautifulSoup tree of the same page costs ~40x more). The steps, in order:
+Article pages are parsed once with lxml's HTML parser (a 40 KB page parses in about 0.25 ms;
+building a BeautifulSoup tree of the same page costs ~40x more). The steps, in order:
 
 1. Read what the page says about itself before anything is removed: title (og:title, <h1>,
    <title>), canonical URL, publication date (JSON-LD, article/OpenGraph meta tags, <time>, then
@@ -29,7 +29,6 @@ from datetime import datetime
 from functools import lru_cache
 from urllib.parse import urljoin
 
-import lxml.html
 from lxml import etree
 
 from ingest.dates import find_date, parse_datetime
@@ -97,10 +96,12 @@ _LINE_SHORT_START = re.compile(
     r"(?:sign up|subscribe)\b"
 )  # matched against lower-cased text
 _SHORT_LINE = 120
-# Substrings without which _LINE_SHORT cannot match (plain `in` tests are far cheaper than the regex).
+# Substrings without which _LINE_SHORT cannot match (looking for them is far cheaper than the regex;
+# one alternation of literals is ~5x cheaper than a loop of `in` tests).
 _LINE_SHORT_HINTS = ("版权", "版權", "reserved", "copyright", "©", "未经", "未經", "转载", "轉載", "icp", "投资",
                      "投資", "advice", "app", "qr", "扫码", "掃碼", "free article", "登录", "登入", "登錄",
                      "评论", "評論", "comment", "编辑", "編輯", "editing")
+_LINE_SHORT_HINT = re.compile("|".join(re.escape(h) for h in _LINE_SHORT_HINTS))
 _BYLINE_EN = re.compile(r"^[Bb]y\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){1,3}\s*(?:[,|/]|and\b|$)")
 _BYLINE_ZH = re.compile(r"(?:记者|記者|作者|编辑|編輯|撰文|通讯员|通訊員)")
 _SENTENCE_PUNCT = re.compile(r"[。，,；;！!？?]")
@@ -117,6 +118,7 @@ _NESTED_BLOCKS = ("p", "div", "section", "article", "li", "ul", "ol", "table", "
                   "h2", "h3", "h4", "h5", "h6", "dl")
 _SCORED = ("p", "pre", "blockquote", "li", "tr", "dd", "h2", "h3", "h4")
 _CONTAINERS = frozenset(("div", "section", "article", "main", "td", "body", "center"))
+_ASCII_SPACES = ("\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")  # str.split()'s, but " "
 _ZERO_WIDTH_CHARS = ("\u200b", "\u200c", "\u200d", "\ufeff")
 _ZERO_WIDTH = re.compile("[" + "".join(_ZERO_WIDTH_CHARS) + "]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -124,11 +126,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _LOOSE_MIN = 25  # loose text (no <p>) shorter than this is a label or a date, not a paragraph
 _LANG_SAMPLE = 1500  # characters of body text for detect_lang: plenty to tell the scripts apart
 
-_X_LD = etree.XPath('//script[@type="application/ld+json"]')
-_X_META = etree.XPath("//meta[@content]")
-_X_TIME = etree.XPath("//time[@datetime]")
-_X_MARKED = etree.XPath("//*[@class or @id or @role or @hidden or @aria-hidden or @style]")
-_X_CANONICAL = etree.XPath("//link[@href]")
+# lxml.etree's own HTML parser builds the same tree as lxml.html's, but lxml.html looks up a
+# Python element class each time an element is touched from Python, which cost about as much as
+# the rest of the parse; _text and _drop_tree stand in for its two methods used here.
+_PARSER = etree.HTMLParser()
+_MARK_ATTRS = frozenset(("class", "id", "role", "hidden", "aria-hidden", "style"))
 _DATE_META = ("article:published_time", "og:published_time", "article:published", "datepublished",
               "pubdate", "publishdate", "publish-date", "publish_date", "published_time", "date",
               "dc.date.issued", "dc.date", "dcterms.date", "sailthru.date", "parsely-pub-date",
@@ -147,26 +149,28 @@ def parse_html(html: bytes | str, url: str | None = None, *, selectors: Mapping[
     if root is None:
         return ParsedPage(None, None, detect_lang(""), "", None)
     selectors = selectors or {}
-    title = _selected_text(root, selectors.get("title")) or _title(root)
-    canonical = _canonical(root, url)
+    head = _Head(root)
+    title = _selected_text(root, selectors.get("title")) or _title(root, head)
+    canonical = _canonical(head, url)
     published_at = _selected_date(root, selectors.get("date"), fetched_at)
     if published_at is None:
-        published_at = _metadata_date(root)
+        published_at = _metadata_date(head)
     if published_at is None:
         published_at = _dateish_element_date(root, fetched_at)
     body = _select(root, selectors.get("body"))
     _drop_boilerplate(body if body is not None else root, keep_root=body is not None)
-    parts = [body] if body is not None else _body_parts(root)
-    blocks = _blocks(parts, title)
+    texts = _Texts()
+    parts = [body] if body is not None else _body_parts(root, texts)
+    blocks = _blocks(parts, title, texts)
     if published_at is None:
-        published_at = _pre_body_date(root, parts[0], fetched_at)
-    body_text = "\n\n".join(blocks) if blocks else _clean(" ".join(p.text_content() for p in parts))
+        published_at = _pre_body_date(root, parts[0], fetched_at, texts)
+    body_text = "\n\n".join(blocks) if blocks else _clean(" ".join(_text(p) for p in parts))
     return ParsedPage(title=title, published_at=published_at,
                       lang=detect_lang((title or "") + "\n" + body_text[:_LANG_SAMPLE]),
                       body_text=body_text, canonical_url=canonical)
 
 
-def _document(html: bytes | str) -> lxml.html.HtmlElement | None:
+def _document(html: bytes | str) -> etree._Element | None:
     if isinstance(html, bytes):
         from ingest.fetch import decode_html  # ingest.fetch is heavier (requests); only bytes need it
 
@@ -175,21 +179,47 @@ def _document(html: bytes | str) -> lxml.html.HtmlElement | None:
         html = _XML_DECL.sub("", html, count=1)  # lxml refuses str input that declares an encoding
     if any(ch in html for ch in _ZERO_WIDTH_CHARS):
         html = _ZERO_WIDTH.sub("", html)
-    if not html.strip():
+    if not html or html.isspace():  # `not html.strip()` without copying the page
         return None
     try:
-        return lxml.html.document_fromstring(html)
+        return etree.fromstring(html, _PARSER)  # None for an empty document
     except ValueError:  # NUL or other control characters: lxml refuses them in str input
         pass
-    except etree.ParserError:
-        return None
     try:
-        return lxml.html.document_fromstring(_CONTROL.sub("", html))
-    except (etree.ParserError, ValueError):
+        return etree.fromstring(_CONTROL.sub("", html), _PARSER)
+    except ValueError:
         return None
+
+
+def _text(el: etree._Element) -> str:
+    """The text of `el` and its descendants, without its tail: what lxml.html's text_content()
+    returns (the XPath string value), serialised in C."""
+    if not len(el):  # no child node but text (most paragraphs): no need to serialise
+        return el.text or ""
+    return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
+
+
+def _drop_tree(el: etree._Element) -> None:
+    """Remove `el` and its subtree, keeping its tail text (lxml.html's drop_tree)."""
+    parent = el.getparent()
+    if el.tail:
+        previous = el.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + el.tail
+        else:
+            previous.tail = (previous.tail or "") + el.tail
+    parent.remove(el)
 
 
 def _clean(text: str) -> str:
+    # Most paragraphs are clean already, and for ASCII text (many words to split) checking that is
+    # ~3x cheaper than the split; Chinese text has few spaces to split on.
+    if text.isascii() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        for ch in _ASCII_SPACES:
+            if ch in text:
+                break
+        else:
+            return text
     return " ".join(text.split())
 
 
@@ -198,8 +228,41 @@ def _text_len(text: str) -> int:
     return len("".join(text.split()))
 
 
-def _marker(el: lxml.html.HtmlElement) -> str:
+def _marker(el: etree._Element) -> str:
     return (el.get("class") or "") + " " + (el.get("id") or "")
+
+
+def _marked(el: etree._Element) -> list[etree._Element]:
+    """Every element of el's document with a class, id, role, hidden, aria-hidden or style
+    attribute, in document order (as XPath //*[@class or ...] from el, which reads the whole
+    document whatever el is; a loop over the attributes is ~3x cheaper than that XPath)."""
+    root = el.getroottree().getroot()
+    return [e for e in root.iter(etree.Element) if not _MARK_ATTRS.isdisjoint(e.keys())]
+
+
+class _Texts:
+    """Cleaned text and link text of elements, each read once per page: the body scoring, the
+    sibling and first-paragraph tests and the block reader all read the same paragraphs, and the
+    tree no longer changes once boilerplate is removed (the only time a _Texts is used)."""
+
+    __slots__ = ("clean", "links")
+
+    def __init__(self) -> None:
+        self.clean: dict[etree._Element, str] = {}
+        # Non-whitespace characters of the links inside each scored block, for the whole page
+        # (see _scores); None until then, and links are read per element.
+        self.links: dict[etree._Element, int] | None = None
+
+    def of(self, el: etree._Element) -> str:
+        text = self.clean.get(el)
+        if text is None:
+            text = self.clean[el] = _clean(_text(el))
+        return text
+
+    def link_len(self, el: etree._Element) -> int:
+        if self.links is not None:
+            return self.links.get(el, 0)
+        return sum(_text_len(_text(a)) for a in el.iter("a"))
 
 
 # ---- selectors ----------------------------------------------------------------------------------
@@ -209,14 +272,14 @@ def _compiled(selector: str) -> etree.XPath:
     return etree.XPath(css_to_xpath(selector))
 
 
-def _select(root: lxml.html.HtmlElement, selector: str | None) -> lxml.html.HtmlElement | None:
+def _select(root: etree._Element, selector: str | None) -> etree._Element | None:
     if not selector:
         return None
     found = _compiled(selector)(root)
     return found[0] if found else None
 
 
-def _selected_text(root: lxml.html.HtmlElement, selector: str | None) -> str | None:
+def _selected_text(root: etree._Element, selector: str | None) -> str | None:
     el = _select(root, selector)
     if el is None:
         return None
@@ -224,10 +287,10 @@ def _selected_text(root: lxml.html.HtmlElement, selector: str | None) -> str | N
         return _clean(el.get("content") or "") or None
     if el.tag == "time" and el.get("datetime"):
         return el.get("datetime")
-    return _clean(el.text_content()) or None
+    return _clean(_text(el)) or None
 
 
-def _selected_date(root: lxml.html.HtmlElement, selector: str | None,
+def _selected_date(root: etree._Element, selector: str | None,
                    fetched_at: datetime | None) -> datetime | None:
     value = _selected_text(root, selector)
     return parse_datetime(value, fetched_at) if value else None
@@ -320,51 +383,77 @@ def _css_predicate(m: re.Match[str], selector: str, tag: str | None) -> str:
 
 # ---- title, canonical URL, publication date -------------------------------------------------------
 
-def _meta_content(root: lxml.html.HtmlElement, *keys: str) -> str | None:
+class _Head:
+    """The elements the page describes itself with, in document order, from one pass over the
+    tree (one XPath search per kind cost ~4x more): <meta content> with its lower-cased key,
+    <link href>, JSON-LD <script> and <time datetime>."""
+
+    __slots__ = ("metas", "links", "ld", "times")
+
+    def __init__(self, root: etree._Element) -> None:
+        self.metas: list[tuple[str, etree._Element]] = []
+        self.links: list[etree._Element] = []
+        self.ld: list[etree._Element] = []
+        self.times: list[etree._Element] = []
+        for el in root.iter("meta", "link", "script", "time"):
+            tag = el.tag
+            if tag == "meta":
+                if el.get("content") is not None:
+                    key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
+                    self.metas.append((key, el))
+            elif tag == "link":
+                if el.get("href") is not None:
+                    self.links.append(el)
+            elif tag == "script":
+                if el.get("type") == "application/ld+json":
+                    self.ld.append(el)
+            elif el.get("datetime") is not None:
+                self.times.append(el)
+
+
+def _meta_content(head: _Head, *keys: str) -> str | None:
     wanted = set(keys)
-    for meta in _X_META(root):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+    for key, meta in head.metas:
         if key in wanted and meta.get("content", "").strip():
             return meta.get("content")
     return None
 
 
-def _title(root: lxml.html.HtmlElement) -> str | None:
-    og = _meta_content(root, "og:title")
+def _title(root: etree._Element, head: _Head) -> str | None:
+    og = _meta_content(head, "og:title")
     if og:
         return _clean(og)
     for h1 in root.iter("h1"):
-        text = _clean(h1.text_content())
+        text = _clean(_text(h1))
         if text:
             return text
     for el in root.iter("title"):
-        text = _clean(el.text_content())
+        text = _clean(_text(el))
         if text:
             return text
     return None
 
 
-def _canonical(root: lxml.html.HtmlElement, url: str | None) -> str | None:
+def _canonical(head: _Head, url: str | None) -> str | None:
     href = None
-    for link in _X_CANONICAL(root):
+    for link in head.links:
         if "canonical" in (link.get("rel") or "").lower().split():
             href = link.get("href").strip()
             break
     if not href:
-        href = (_meta_content(root, "og:url") or "").strip() or None
+        href = (_meta_content(head, "og:url") or "").strip() or None
     if href and url:
         href = urljoin(url, href)
     return href
 
 
-def _metadata_date(root: lxml.html.HtmlElement) -> datetime | None:
-    for script in _X_LD(root):
+def _metadata_date(head: _Head) -> datetime | None:
+    for script in head.ld:
         found = _ld_date(script.text or "")
         if found:
             return found
     metas: dict[str, str] = {}
-    for meta in _X_META(root):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+    for key, meta in head.metas:
         if key in _DATE_META and key not in metas:
             metas[key] = meta.get("content", "")
     for key in _DATE_META:
@@ -372,7 +461,7 @@ def _metadata_date(root: lxml.html.HtmlElement) -> datetime | None:
             found = parse_datetime(metas[key])
             if found:
                 return found
-    times = [t for t in _X_TIME(root) if not _foreign(t)]
+    times = [t for t in head.times if not _foreign(t)]
     # A <time> marked as the publication time first, then the first one on the page.
     times.sort(key=lambda t: not (t.get("itemprop") == "datePublished" or t.get("pubdate") is not None
                                   or "publish" in _marker(t).lower()))
@@ -402,7 +491,7 @@ def _ld_date(raw: str) -> datetime | None:
     return None
 
 
-def _foreign(el: lxml.html.HtmlElement) -> bool:
+def _foreign(el: etree._Element) -> bool:
     """Inside a comment thread, a related-links list, a sidebar, navigation or the footer."""
     for anc in el.iterancestors():
         if anc.tag in ("aside", "nav", "footer") or _FOREIGN.search(_marker(anc)):
@@ -410,15 +499,15 @@ def _foreign(el: lxml.html.HtmlElement) -> bool:
     return False
 
 
-def _dateish_element_date(root: lxml.html.HtmlElement, fetched_at: datetime | None) -> datetime | None:
+def _dateish_element_date(root: etree._Element, fetched_at: datetime | None) -> datetime | None:
     """Date text in an element named for it (class/id date, time, byline, meta, info...)."""
-    for el in _X_MARKED(root):
+    for el in _marked(root):
         if el.tag in _DROP_TAGS and el.tag != "header":
             continue
         marker = _marker(el)
         if not _DATEISH.search(marker) or _FOREIGN.search(marker):
             continue
-        text = _clean(el.text_content())
+        text = _clean(_text(el))
         if not text or len(text) > 200 or _foreign(el):
             continue
         found = find_date(text, fetched_at)
@@ -427,11 +516,11 @@ def _dateish_element_date(root: lxml.html.HtmlElement, fetched_at: datetime | No
     return None
 
 
-def _pre_body_date(root: lxml.html.HtmlElement, container: lxml.html.HtmlElement,
-                   fetched_at: datetime | None) -> datetime | None:
+def _pre_body_date(root: etree._Element, container: etree._Element, fetched_at: datetime | None,
+                   texts: _Texts) -> datetime | None:
     """A date written between the top of the page and the first paragraph of the body (an
     unmarked byline or dateline); dates inside the article text are events, not the page's date."""
-    first = next((b for b in container.iter(*_SCORED) if _prose(b)), None)
+    first = next((b for b in container.iter(*_SCORED) if _prose(b, texts)), None)
     parts: list[str] = []
     size = 0
     body = root.find("body")
@@ -449,11 +538,11 @@ def _pre_body_date(root: lxml.html.HtmlElement, container: lxml.html.HtmlElement
 
 # ---- boilerplate removal and the body container -----------------------------------------------------
 
-def _drop_boilerplate(scope: lxml.html.HtmlElement, keep_root: bool) -> None:
+def _drop_boilerplate(scope: etree._Element, keep_root: bool) -> None:
     for el in list(scope.iter(*_DROP_TAGS)):
         if el is not scope and el.getparent() is not None:
-            el.drop_tree()
-    for el in _X_MARKED(scope):
+            _drop_tree(el)
+    for el in _marked(scope):
         if el.tag in ("html", "body", "article", "main") or (keep_root and el is scope):
             continue
         if el.getparent() is None:
@@ -462,13 +551,13 @@ def _drop_boilerplate(scope: lxml.html.HtmlElement, keep_root: bool) -> None:
                 or (el.get("role") or "").lower() in _NOISE_ROLES
                 or "display:none" in (el.get("style") or "").replace(" ", "").lower()
                 or _NOISE.search(_marker(el))):
-            el.drop_tree()
+            _drop_tree(el)
 
 
-def _body_parts(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+def _body_parts(root: etree._Element, texts: _Texts) -> list[etree._Element]:
     """The body container, plus those of its siblings that read as article text too (a standfirst
     or a table beside the main text div), in document order."""
-    scores = _scores(root)
+    scores = _scores(root, texts)
     best = _body_container(root, scores)
     parent = best.getparent()
     if best.tag == "article" or best.tag == "body" or parent is None:
@@ -479,46 +568,60 @@ def _body_parts(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
         if sib is best:
             parts.append(sib)
         elif isinstance(sib.tag, str) and sib.tag not in ("h1",) and (
-                scores.get(sib, 0.0) >= threshold or (sib.tag == "p" and _prose(sib))):
+                scores.get(sib, 0.0) >= threshold or (sib.tag == "p" and _prose(sib, texts))):
             parts.append(sib)
     return parts
 
 
-def _prose(p: lxml.html.HtmlElement) -> bool:
+def _prose(p: etree._Element, texts: _Texts) -> bool:
     """A paragraph long enough (or sentence enough), and with few enough links, to be article text
     on its own."""
-    text = p.text_content()
-    text_len = _text_len(text)
+    text = texts.of(p)
+    text_len = len(text) - text.count(" ")  # cleaned text: its only whitespace is single spaces
     if text_len < 12 or (text_len < 40 and not _SENTENCE_PUNCT.search(text)):
         return False
-    return sum(_text_len(a.text_content()) for a in p.iter("a")) <= 0.25 * text_len
+    return texts.link_len(p) <= 0.25 * text_len
 
 
-def _scores(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, float]:
-    scores: dict[lxml.html.HtmlElement, float] = {}
+def _scores(root: etree._Element, texts: _Texts) -> dict[etree._Element, float]:
+    """Each scored block's non-link text, added to its nearest container and half of it to the
+    next one up."""
+    # Link text per block from one pass over the links (few) instead of a search of every block.
+    links: dict[etree._Element, int] = {}
+    for a in root.iter("a"):
+        n = -1
+        for block in a.iterancestors(*_SCORED):
+            if n < 0:
+                n = _text_len(_text(a))
+            links[block] = links.get(block, 0) + n
+    texts.links = links
+    scores: dict[etree._Element, float] = {}
+    chains: dict[etree._Element, list[tuple[etree._Element, float]]] = {}  # parent -> containers, shares
+    clean = texts.clean
     for block in root.iter(*_SCORED):
-        text_len = _text_len(block.text_content())
-        if text_len < 2:
+        text = clean[block] = _clean(_text(block))  # read again by _walk and _prose
+        score = len(text) - text.count(" ")  # cleaned: its only whitespace is single spaces
+        if score < 2:
             continue
-        score = text_len
-        for a in block.iter("a"):
-            score -= _text_len(a.text_content())
+        score -= links.get(block, 0)
         if score <= 0:
             continue
-        share = 1.0
-        for anc in block.iterancestors():
-            if anc.tag in _CONTAINERS:
-                scores[anc] = scores.get(anc, 0.0) + score * share
+        parent = block.getparent()
+        chain = chains.get(parent)
+        if chain is None:  # siblings share their ancestors: walk them once per parent
+            chain = chains[parent] = []
+            share = 1.0
+            for anc in block.iterancestors(*_CONTAINERS):
+                chain.append((anc, share))
                 if share < 1.0:
                     break
                 share = 0.5
+        for anc, share in chain:
+            scores[anc] = scores.get(anc, 0.0) + score * share
     return scores
 
 
-def _body_container(root: lxml.html.HtmlElement,
-                    scores: dict[lxml.html.HtmlElement, float] | None = None) -> lxml.html.HtmlElement:
-    if scores is None:
-        scores = _scores(root)
+def _body_container(root: etree._Element, scores: dict[etree._Element, float]) -> etree._Element:
     body = root.find("body")
     fallback = body if body is not None else root
     if not scores:
@@ -534,14 +637,14 @@ def _body_container(root: lxml.html.HtmlElement,
 
 # ---- blocks ----------------------------------------------------------------------------------------
 
-def _blocks(parts: list[lxml.html.HtmlElement], title: str | None) -> list[str]:
+def _blocks(parts: list[etree._Element], title: str | None, texts: _Texts) -> list[str]:
     raw: list[str] = []
     for part in parts:
         nesting = _holding_blocks(part)
         if part.tag in _LEAF_BLOCKS and part not in nesting:
-            raw.append(_clean(part.text_content()))
+            raw.append(texts.of(part))
         else:
-            _walk(part, raw, nesting, keep_short=part.tag in _LEAF_BLOCKS)
+            _walk(part, raw, nesting, texts, keep_short=part.tag in _LEAF_BLOCKS)
     blocks = []
     for text in raw:
         if text and text != title and not _is_boilerplate(text):
@@ -549,21 +652,21 @@ def _blocks(parts: list[lxml.html.HtmlElement], title: str | None) -> list[str]:
     return blocks
 
 
-def _holding_blocks(scope: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
+def _holding_blocks(scope: etree._Element) -> set[etree._Element]:
     """Elements under `scope` (and scope) that hold a block element or a <br>: one pass instead
     of a descendant search per element."""
-    holding: set[lxml.html.HtmlElement] = set()
+    holding: set[etree._Element] = set()
     for block in scope.iterdescendants(*_NESTED_BLOCKS, "br"):
-        for anc in block.iterancestors():
-            if anc in holding:
-                break
+        anc = block.getparent()  # mostly already in: cheaper than an ancestor iterator
+        while anc not in holding:
             holding.add(anc)
             if anc is scope:
                 break
+            anc = anc.getparent()
     return holding
 
 
-def _walk(el: lxml.html.HtmlElement, out: list[str], nesting: set[lxml.html.HtmlElement], keep_short: bool,
+def _walk(el: etree._Element, out: list[str], nesting: set[etree._Element], texts: _Texts, keep_short: bool,
           run: list[str] | None = None) -> None:
     """Append the text blocks under `el` to `out`: leaf blocks whole, table rows as cells joined by
     a space, and the text between blocks and <br>s as lines of its own. Inline elements are
@@ -576,7 +679,16 @@ def _walk(el: lxml.html.HtmlElement, out: list[str], nesting: set[lxml.html.Html
         run.append(el.text)
     for child in el:
         tag = child.tag
-        if not isinstance(tag, str):  # comment or processing instruction: only its tail is text
+        if tag in _LEAF_BLOCKS:  # the common case first (a comment's tag is a function: not in it)
+            if run:
+                _flush(run, out, keep_short)
+            if child in nesting:
+                _walk(child, out, nesting, texts, keep_short=True)
+            else:
+                text = texts.of(child)
+                if text:
+                    out.append(text)
+        elif not isinstance(tag, str):  # comment or processing instruction: only its tail is text
             pass
         elif tag == "h1":
             _flush(run, out, keep_short)
@@ -585,27 +697,19 @@ def _walk(el: lxml.html.HtmlElement, out: list[str], nesting: set[lxml.html.Html
         elif tag == "tr":
             _flush(run, out, keep_short)
             if child in nesting:  # a table or <br>s inside a cell
-                _walk(child, out, nesting, keep_short=True)
+                _walk(child, out, nesting, texts, keep_short=True)
             else:
-                cells = [_clean(c.text_content()) for c in child if c.tag in ("td", "th")]
+                cells = [_clean(_text(c)) for c in child if c.tag in ("td", "th")]
                 row = " ".join(c for c in cells if c)
                 if row:
                     out.append(row)
-        elif tag in _LEAF_BLOCKS:
-            _flush(run, out, keep_short)
-            if child in nesting:
-                _walk(child, out, nesting, keep_short=True)
-            else:
-                text = _clean(child.text_content())
-                if text:
-                    out.append(text)
         elif tag in _BLOCK_TAGS or tag in ("td", "th"):
             _flush(run, out, keep_short)
-            _walk(child, out, nesting, keep_short=False)
+            _walk(child, out, nesting, texts, keep_short=False)
         elif child in nesting:  # an inline element holding <br>s or blocks: walk through it
-            _walk(child, out, nesting, keep_short, run)
+            _walk(child, out, nesting, texts, keep_short, run)
         else:
-            run.append(child.text_content())
+            run.append(_text(child))
         if child.tail:
             run.append(child.tail)
     if own_run:
@@ -613,7 +717,7 @@ def _walk(el: lxml.html.HtmlElement, out: list[str], nesting: set[lxml.html.Html
 
 
 def _flush(run: list[str], out: list[str], keep_short: bool) -> None:
-    text = _clean("".join(run))
+    text = _clean("".join(run) if len(run) > 1 else run[0]) if run else ""
     run.clear()
     if text and (keep_short or len(text) >= _LOOSE_MIN or text[-1] in "。.!?！？\"”」"):
         out.append(text)
@@ -625,8 +729,7 @@ def _is_boilerplate(text: str) -> bool:
     if len(text) > _SHORT_LINE:
         return False
     lowered = text.lower()
-    if _LINE_SHORT_START.match(lowered) or (any(h in lowered for h in _LINE_SHORT_HINTS)
-                                            and _LINE_SHORT.search(lowered)):
+    if _LINE_SHORT_START.match(lowered) or (_LINE_SHORT_HINT.search(lowered) and _LINE_SHORT.search(lowered)):
         return True
     if text.startswith(("By ", "by ")) and _BYLINE_EN.search(text):
         return True

@@ -51,6 +51,8 @@ class Doc:
 
 
 def detect_lang(text: str) -> str:
+    if text.isascii():  # no CJK character: the rule below says "en" too, without counting
+        return "en"
     cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
     latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
     if cjk == 0 or cjk * 3 < latin * 0.5:
