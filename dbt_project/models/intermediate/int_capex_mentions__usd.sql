@@ -1,5 +1,10 @@
 -- Capex mentions dated by their article, with amounts in USD: the USD figure the article states
 -- when there is one, else the stated amount at the fx rate of the reporting year.
+-- A table, not a view: capex, capex_revisions, fct_capex_mentions (and its post-hook) and a
+-- dozen tests read it, and as a view each would redo the article join and fx lookups (at 100k
+-- articles ~1 s apiece).
+
+{{ config(materialized='table') }}
 
 with
 

@@ -17,9 +17,10 @@
       - a range [lo, hi]:              [lo, hi * (1 + tolerance)]
       - at least lo:                   [lo, lo * open_bound_span]
       - at most hi:                    [hi / open_bound_span, hi * (1 + tolerance)]
-    A deal is a connected set of linked mentions (a recursive walk over the links). A mention
-    without a USD amount joins the deal of the nearest-in-time amount-bearing mention with the
-    same investor, target and family, or, when there is none, one amount-less deal of its own.
+    A deal is a connected set of linked mentions, named after its smallest mention id (label
+    propagation over the links, see amount_components). A mention without a USD amount joins
+    the deal of the nearest-in-time amount-bearing mention with the same investor, target and
+    family, or, when there is none, one amount-less deal of its own.
 #}
 
 {%- set tolerance = var('deal_amount_tolerance') -%}
@@ -88,33 +89,55 @@ with_amounts as (
 
 ),
 
+-- Candidate pairs are found by equality only, so no join compares every two mentions of a big
+-- target: rules 1 and 3 need the same investor, rule 2 two funding_rounds; and two mentions at
+-- most max_gap_days apart (in calendar days, like the datediff below) fall in the same or
+-- neighbouring windows of max_gap_days + 1 days.
+windowed as (
+
+    select
+        *,
+        floor(
+            {{ dbt.datediff("cast('1970-01-01' as date)", 'cast(reported_at as date)', 'day') }}
+            / {{ max_gap_days + 1 }}.0
+        ) as date_window
+    from with_amounts
+
+),
+
+near_windows as (
+
+    select
+        windowed.*,
+        windowed.date_window + steps.step as near_window
+    from windowed
+    cross join (values (-1), (0), (1)) as steps (step)
+
+),
+
 links as (
 
+    -- 1. the same investor (or both none) and agreeing amounts; 3. the same investor, a round
+    -- and its equity stake no larger than the round
     select
         one.mention_id as from_mention_id,
         other.mention_id as to_mention_id
-    from with_amounts as one
-    inner join with_amounts as other
-        on other.target is not distinct from one.target
+    from near_windows as one
+    inner join windowed as other
+        on other.date_window = one.near_window
+        and other.target is not distinct from one.target
         and other.deal_group_family = one.deal_group_family
+        and other.investor is not distinct from one.investor
         and other.mention_id <> one.mention_id
     where abs({{ dbt.datediff('one.reported_at', 'other.reported_at', 'day') }}) <= {{ max_gap_days }}
         and (
             (
-                one.investor is not distinct from other.investor
-                and one.match_low_usd <= other.match_high_usd
+                one.match_low_usd <= other.match_high_usd
                 and other.match_low_usd <= one.match_high_usd
             )
             or (
                 one.deal_group_family = 'investment'
-                and one.deal_type = 'funding_round'
-                and other.deal_type = 'funding_round'
-                and one.match_low_usd <= other.match_high_usd
-                and other.match_low_usd <= one.match_high_usd
-            )
-            or (
-                one.deal_group_family = 'investment'
-                and one.investor = other.investor
+                and one.investor is not null
                 and (
                     (one.deal_type = 'funding_round' and other.deal_type = 'equity'
                         and other.match_low_usd <= one.match_high_usd)
@@ -124,10 +147,82 @@ links as (
             )
         )
 
+    union all
+
+    -- 2. two funding_rounds with agreeing amounts and different investors (the same investor's
+    -- are in the first part already)
+    select
+        one.mention_id as from_mention_id,
+        other.mention_id as to_mention_id
+    from near_windows as one
+    inner join windowed as other
+        on other.date_window = one.near_window
+        and other.target is not distinct from one.target
+        and other.deal_group_family = one.deal_group_family
+        and other.deal_type = one.deal_type
+        and other.investor is distinct from one.investor
+    where one.deal_group_family = 'investment'
+        and one.deal_type = 'funding_round'
+        and abs({{ dbt.datediff('one.reported_at', 'other.reported_at', 'day') }}) <= {{ max_gap_days }}
+        and one.match_low_usd <= other.match_high_usd
+        and other.match_low_usd <= one.match_high_usd
+
 ),
 
--- Every mention reached from every other through links (union drops repeats, so the walk
--- ends); a deal is named after the smallest mention id that reaches it.
+{% if target.type == 'duckdb' %}
+-- Each mention's linked mentions as one list: a round of the walk below joins the mentions whose
+-- label changed with one row per mention, whatever the number of links.
+neighbours as materialized (
+
+    select
+        from_mention_id as mention_id,
+        list(to_mention_id) as linked_mention_ids
+    from links
+    group by from_mention_id
+
+),
+
+-- Label propagation: every mention starts as its own component and takes the smallest
+-- component id among its linked mentions until nothing changes. Links go both ways, so the
+-- labels settle on the smallest mention id of each connected set. USING KEY keeps one row per
+-- mention (a new label replaces the old one) and feeds only the changed rows to the next
+-- round: a round follows the links of the mentions whose label just changed, and the number
+-- of rounds is the longest chain of links, not the size of a group.
+amount_components (mention_id, component_id) using key (mention_id) as (
+
+    select
+        mention_id,
+        mention_id as component_id
+    from with_amounts
+
+    union
+
+    select
+        offered.mention_id,
+        offered.component_id
+    from (
+        select
+            reached.mention_id,
+            min(reached.component_id) as component_id
+        from (
+            select
+                unnest(neighbours.linked_mention_ids) as mention_id,
+                amount_components.component_id
+            from amount_components
+            inner join neighbours
+                on neighbours.mention_id = amount_components.mention_id
+        ) as reached
+        group by reached.mention_id
+    ) as offered
+    inner join recurring.amount_components as current_label
+        on current_label.mention_id = offered.mention_id
+    where offered.component_id < current_label.component_id
+
+),
+{% else %}
+-- Without USING KEY: every mention reached from every other through links (union drops
+-- repeats, so the walk ends); a deal is named after the smallest mention id that reaches it.
+-- Quadratic in the size of a group of linked mentions.
 reachable as (
 
     select
@@ -155,6 +250,7 @@ amount_components as (
     group by mention_id
 
 ),
+{% endif %}
 
 with_components as (
 
