@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import dagster as dg
 
+import orchestration.definitions  # noqa: F401  (parses the dbt project first: the dbt assets read its manifest)
 from orchestration.assets.dbt import FINGERPRINT_KEY, unchanged_since_last_build
 
 KEYS = [dg.AssetKey(["marts", "deals"]), dg.AssetKey(["marts", "capex"])]
