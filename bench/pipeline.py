@@ -78,7 +78,9 @@ def dealwire_run(label: str, env: dict, timeout_s: float) -> RunStats:
     def poll():
         while not done.is_set():
             peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
-            done.wait(0.2)
+            # Every second: walking /proc five times a second cost the bench ~30% of a core, taken
+            # from the run it measures; the runs' peaks last far longer than a second.
+            done.wait(1.0)
     poller = threading.Thread(target=poll, daemon=True)
     poller.start()
     try:

@@ -168,11 +168,17 @@ def article_ids_to_extract(con: duckdb.DuckDBPyConnection, extractor_version: st
                                           [extractor_version]).fetchall()]
 
 
-def articles_for_extraction(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> list[tuple]:
-    """(article_id, content_sha256, body_text, published_at, lang) of `article_ids`, in id order."""
-    return con.execute(
-        "select article_id, content_sha256, body_text, published_at, lang from raw.articles "
-        "where article_id in (select unnest($1::varchar[])) order by article_id", [list(article_ids)]).fetchall()
+def pending_articles(con: duckdb.DuckDBPyConnection, extractor_version: str,
+                     batch_size: int) -> Iterator[list[tuple]]:
+    """(article_id, content_sha256, body_text, published_at, lang) of every article to extract, in
+    batches from one streamed scan of raw.articles. Looking up a batch of ids instead re-read every
+    body of the table for each batch: 2.5 s of CPU per 500 ids at 100k articles, against 7.5 s for
+    streaming all 100k. Hold `con` open while the batches are written through another connection:
+    its snapshot does not see those writes, so no article comes twice."""
+    cursor = con.execute(f"select a.article_id, a.content_sha256, a.body_text, a.published_at, a.lang {_PENDING}",
+                         [extractor_version])
+    while batch := cursor.fetchmany(batch_size):
+        yield batch
 
 
 def replace_mentions(

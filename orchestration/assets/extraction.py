@@ -20,7 +20,7 @@ from ingest.extract import EXTRACTOR_VERSION, extract_rows
 from ingest.workers import WORKERS_ENV, worker_count  # noqa: F401 - WORKERS_ENV is this module's setting too
 from orchestration.assets.raw import RAW_ARTICLES
 from orchestration.resources import Warehouse
-from warehouse.loads import article_ids_to_extract, articles_for_extraction, replace_mentions
+from warehouse.loads import article_ids_to_extract, pending_articles, replace_mentions
 
 RAW_DEAL_MENTIONS = dg.AssetKey(["raw", "deal_mentions"])
 RAW_CAPEX_MENTIONS = dg.AssetKey(["raw", "capex_mentions"])
@@ -39,40 +39,35 @@ def extract_pending(connect: Connect, extractor_version: str, extracted_at: date
                     workers: int = 1, batch_size: int = BATCH_SIZE) -> tuple[int, int]:
     """Extract every pending article and swap its mentions in, a batch per transaction.
 
-    Returns (articles extracted, facts found). With workers > 1 a batch is split across a
-    'spawn' process pool (this process runs Dagster's threads: no fork) while the previous
-    batch is written; batches are written in id order either way.
+    Returns (articles extracted, facts found). The pending articles stream from one scan (see
+    warehouse.loads.pending_articles); with workers > 1 a batch is split across a 'spawn' process
+    pool (this process runs Dagster's threads: no fork) while the previous batch is written.
     """
-    with connect() as con:
-        ids = article_ids_to_extract(con, extractor_version)
-    batches = [ids[i:i + batch_size] for i in range(0, len(ids), batch_size)]
-    n_facts = 0
+    n_articles = n_facts = 0
 
     def write(results: list[tuple]) -> None:
-        nonlocal n_facts
+        nonlocal n_articles, n_facts
+        n_articles += len(results)
         n_facts += sum(len(facts) for _, _, facts in results)
         with connect() as con:
             replace_mentions(con, results, extractor_version, extracted_at)
 
-    def read(batch: list[str]) -> list[tuple]:
-        with connect() as con:
-            return articles_for_extraction(con, batch)
-
-    if workers <= 1:
-        for batch in batches:
-            write(extract_rows(read(batch)))
-        return len(ids), n_facts
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        in_flight: deque[list[Future]] = deque()
-        for batch in batches:
-            rows = read(batch)
-            step = -(-len(rows) // (workers * 2))  # two pieces per worker: the slower one does not stall the batch
-            in_flight.append([pool.submit(extract_rows, rows[i:i + step]) for i in range(0, len(rows), step)])
-            if len(in_flight) > 1:  # keep one batch extracting while the one before is written
+    with connect() as reader:
+        batches = pending_articles(reader, extractor_version, batch_size)
+        if workers <= 1:
+            for rows in batches:
+                write(extract_rows(rows))
+            return n_articles, n_facts
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            in_flight: deque[list[Future]] = deque()
+            for rows in batches:
+                step = -(-len(rows) // (workers * 2))  # two pieces per worker: the slower one does not stall the batch
+                in_flight.append([pool.submit(extract_rows, rows[i:i + step]) for i in range(0, len(rows), step)])
+                if len(in_flight) > 1:  # keep one batch extracting while the one before is written
+                    write(_collect(in_flight.popleft()))
+            while in_flight:
                 write(_collect(in_flight.popleft()))
-        while in_flight:
-            write(_collect(in_flight.popleft()))
-    return len(ids), n_facts
+    return n_articles, n_facts
 
 
 def _collect(futures: list[Future]) -> list[tuple]:
