@@ -72,14 +72,15 @@ def snapshot(n_bench: int) -> tuple[dict[str, list[dict]], float]:
     return out, cpu
 
 
-def compare(new: dict, old: dict) -> list[str]:
+def compare(new: dict, old: dict, max_chars: int | None = None) -> list[str]:
+    """Every key whose record differs between two snapshots (also used by parse_snapshot)."""
     diffs = []
     for key in sorted(set(old) | set(new)):
         if key not in new or key not in old:
             diffs.append(f"{key}: only in {'old' if key in old else 'new'}")
         elif new[key] != old[key]:
-            diffs.append(f"{key}:\n  old {json.dumps(old[key], ensure_ascii=False)}\n"
-                         f"  new {json.dumps(new[key], ensure_ascii=False)}")
+            diffs.append(f"{key}:\n  old {json.dumps(old[key], ensure_ascii=False)[:max_chars]}\n"
+                         f"  new {json.dumps(new[key], ensure_ascii=False)[:max_chars]}")
     return diffs
 
 

@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from tests.tools.extract_snapshot import compare
+
 REPO = Path(__file__).resolve().parents[2]
 PAGE_GLOBS = ["ingest/sample_corpus/*.html", "tests/gold/**/*.html"]
 FETCHED = dt.datetime(2026, 11, 23, 12, 0)
@@ -173,17 +175,6 @@ def snapshot(n_bench: int) -> tuple[dict[str, dict], float, int]:
     return out, cpu, n_bench_pages
 
 
-def compare(new: dict, old: dict) -> list[str]:
-    diffs = []
-    for key in sorted(set(old) | set(new)):
-        if key not in new or key not in old:
-            diffs.append(f"{key}: only in {'old' if key in old else 'new'}")
-        elif new[key] != old[key]:
-            diffs.append(f"{key}:\n  old {json.dumps(old[key], ensure_ascii=False)[:2000]}\n"
-                         f"  new {json.dumps(new[key], ensure_ascii=False)[:2000]}")
-    return diffs
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", required=True)
@@ -198,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{n_pages} parses ({n_bench} bench pages, {dated} with a date), {n_dates} date rows, "
           f"parse_html CPU {cpu:.2f} s -> {args.out}")
     if args.compare:
-        diffs = compare(snap, json.loads(Path(args.compare).read_text(encoding="utf-8")))
+        diffs = compare(snap, json.loads(Path(args.compare).read_text(encoding="utf-8")), max_chars=2000)
         print(f"{len(diffs)} differences against {args.compare}")
         for d in diffs[:20]:
             print(d)
