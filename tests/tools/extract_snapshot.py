@@ -84,6 +84,21 @@ def compare(new: dict, old: dict, max_chars: int | None = None) -> list[str]:
     return diffs
 
 
+def write_snapshot(snap: dict, out: str) -> None:
+    Path(out).write_text(json.dumps(snap, ensure_ascii=False, indent=0, sort_keys=True), encoding="utf-8")
+
+
+def report_differences(snap: dict, against: str | None, max_chars: int | None = None) -> int:
+    """Print how `snap` differs from the snapshot file `against`; the exit status (1 on any difference)."""
+    if not against:
+        return 0
+    diffs = compare(snap, json.loads(Path(against).read_text(encoding="utf-8")), max_chars)
+    print(f"{len(diffs)} differences against {against}")
+    for d in diffs[:20]:
+        print(d)
+    return 1 if diffs else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", required=True)
@@ -91,16 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bench-pages", type=int, default=2000)
     args = ap.parse_args(argv)
     snap, cpu = snapshot(args.bench_pages)
-    Path(args.out).write_text(json.dumps(snap, ensure_ascii=False, indent=0, sort_keys=True), encoding="utf-8")
+    write_snapshot(snap, args.out)
     n_facts = sum(len(v) for v in snap.values())
     print(f"{len(snap)} inputs, {n_facts} facts, extract_facts CPU {cpu:.2f} s -> {args.out}")
-    if args.compare:
-        diffs = compare(snap, json.loads(Path(args.compare).read_text(encoding="utf-8")))
-        print(f"{len(diffs)} differences against {args.compare}")
-        for d in diffs[:20]:
-            print(d)
-        return 1 if diffs else 0
-    return 0
+    return report_differences(snap, args.compare)
 
 
 if __name__ == "__main__":

@@ -20,13 +20,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import json
 import re
 import sys
 import time
 from pathlib import Path
 
-from tests.tools.extract_snapshot import compare
+from tests.tools.extract_snapshot import report_differences, write_snapshot
 
 REPO = Path(__file__).resolve().parents[2]
 PAGE_GLOBS = ["ingest/sample_corpus/*.html", "tests/gold/**/*.html"]
@@ -182,19 +181,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bench-pages", type=int, default=2000)
     args = ap.parse_args(argv)
     snap, cpu, n_bench = snapshot(args.bench_pages)
-    Path(args.out).write_text(json.dumps(snap, ensure_ascii=False, indent=0, sort_keys=True), encoding="utf-8")
+    write_snapshot(snap, args.out)
     n_pages = sum(1 for k in snap if not k.startswith("dates:"))
     n_dates = sum(len(v) for k, v in snap.items() if k.startswith("dates:"))
     dated = sum(1 for k, v in snap.items() if not k.startswith("dates:") and v["published_at"])
     print(f"{n_pages} parses ({n_bench} bench pages, {dated} with a date), {n_dates} date rows, "
           f"parse_html CPU {cpu:.2f} s -> {args.out}")
-    if args.compare:
-        diffs = compare(snap, json.loads(Path(args.compare).read_text(encoding="utf-8")), max_chars=2000)
-        print(f"{len(diffs)} differences against {args.compare}")
-        for d in diffs[:20]:
-            print(d)
-        return 1 if diffs else 0
-    return 0
+    return report_differences(snap, args.compare, max_chars=2000)
 
 
 if __name__ == "__main__":
