@@ -227,11 +227,12 @@ def _collect_directory(source: SourceConfig, known: dict[str, str], batch: Sourc
     folder_prefixes: dict[Path, tuple[str, bool]] = {}
     to_read: list[tuple[str, str]] = []  # (path, url), in name order
     seen: dict[str, FileStat] = {}
-    for path in directory_files(source):
+    for file in directory_files(source):
         started_at = _now()
-        url = _file_url(path, folder_prefixes)
+        path = file.path
+        url = _file_url(path, folder_prefixes, file.is_symlink)
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError as error:
             batch.fetches.append(_error(source.name, url, error, started_at))
             continue
@@ -286,15 +287,17 @@ def _read_in_order(files: list[tuple[str, str]], selectors: dict[str, str], work
                 future.cancel()
 
 
-def _file_url(path: Path, folder_prefixes: dict[Path, tuple[str, bool]] | None = None) -> str:
+def _file_url(path: Path, folder_prefixes: dict[Path, tuple[str, bool]] | None = None,
+              is_symlink: bool | None = None) -> str:
     """The file's stable URL: file:<path from the project root>, or a file:// URI outside it.
 
     `folder_prefixes` caches, per folder, the URL of its resolved path: resolving every one of 100k
     files costs ~0.1 ms each (syscalls per path component), and a file that is not itself a
     symlink resolves to its resolved folder plus its name, so one resolve per folder gives the
-    same URL (the name percent-quoted as Path.as_uri quotes it).
+    same URL (the name percent-quoted as Path.as_uri quotes it). `is_symlink`, when the caller knows
+    it (from the directory entry), saves the lstat.
     """
-    if folder_prefixes is None or path.is_symlink():
+    if folder_prefixes is None or (path.is_symlink() if is_symlink is None else is_symlink):
         resolved = path.resolve()
         try:
             return "file:" + resolved.relative_to(PROJECT_ROOT).as_posix()

@@ -6,6 +6,7 @@ them through a Fetcher for one source and logs every index page it reads.
 
 from __future__ import annotations
 
+import os
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -221,12 +222,40 @@ def _href(element, base: str) -> str | None:
 
 # ---------------------------------------------------------------- files
 
-def directory_files(source: SourceConfig) -> list[Path]:
+@dataclass(frozen=True)
+class DirectoryFile:
+    path: Path
+    is_symlink: bool  # the file itself is a link: read from its directory entry, no system call
+
+
+def directory_files(source: SourceConfig) -> list[DirectoryFile]:
+    """The article files under the source's folder, in path order, at most max_articles.
+
+    The files `root.rglob("*")` finds that are files with an article suffix (links to files too;
+    folders that are links are not entered), from os.scandir's entries: their type comes with the
+    directory listing, where Path.is_file() costs a stat per file (100k files: ~4 s of a no-op refresh).
+    """
     root = source.resolved_path()
     if not root.is_dir():
         raise FileNotFoundError(f"source '{source.name}': directory {root} does not exist")
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
-    return files[: source.max_articles]
+    found: list[tuple[str, bool]] = []
+    _scan(str(root), found, top=True)
+    found.sort(key=lambda item: item[0].split(os.sep))  # part by part, as sorted() orders Paths
+    return [DirectoryFile(Path(path), is_link) for path, is_link in found[: source.max_articles]]
+
+
+def _scan(folder: str, found: list[tuple[str, bool]], top: bool = False) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except PermissionError:  # an unreadable sub-folder is passed over, as rglob does
+        if top:
+            raise
+        return
+    for entry in entries:
+        if entry.is_dir() and not entry.is_symlink():
+            _scan(entry.path, found)
+        elif os.path.splitext(entry.name)[1].lower() in ARTICLE_SUFFIXES and entry.is_file():
+            found.append((entry.path, entry.is_symlink()))
 
 
 # ---------------------------------------------------------------- driving discovery over HTTP
