@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -38,7 +39,7 @@ class Article:
     def article_id(self) -> str:
         return stable_id(self.canonical_url)
 
-    @property
+    @functools.cached_property  # read when comparing with the stored hash and again when landing
     def content_sha256(self) -> str:
         return sha256_text(self.body_text)
 

@@ -5,10 +5,12 @@ alone, and a run over all sources lands each one in its own transaction, so a fa
 costs only its own pages. A directory source lands in chunks of 1,000 articles (each chunk with its
 fetch log and file state in one transaction), so its bodies are never all in memory; a file whose
 size and mtime did not change since the last run is not read again, and more than 500 changed
-files are parsed in worker processes (ingest/workers.py).
+files are parsed in worker processes (ingest/workers.py) while the chunks before land on a
+background thread (warehouse/writer.py).
 """
 
 
+import functools
 from datetime import datetime, timedelta, timezone
 
 import dagster as dg
@@ -18,7 +20,8 @@ from ingest.sources import SourceConfig
 from orchestration.assets.metadata import OWNERS, markdown_table, raw_column_schema
 from orchestration.assets.sources import source_asset_key
 from orchestration.resources import Warehouse
-from warehouse.loads import known_content_hashes, known_file_state, known_validators, land_source_batch
+from warehouse.loads import known_content_hashes, known_file_states, known_validators, land_source_batch
+from warehouse.writer import BackgroundWriter
 
 RAW_ARTICLES = dg.AssetKey(["raw", "articles"])
 RAW_FETCH_LOG = dg.AssetKey(["raw", "fetch_log"])
@@ -70,29 +73,30 @@ def build_raw_articles_asset(sources: list[SourceConfig]) -> dg.AssetsDefinition
         with warehouse.connect() as con:
             known = known_content_hashes(con)
             validators = known_validators(con)
+            file_states = known_file_states(con, [s.name for s in selected if s.kind == "directory"])
         batches: list[SourceBatch] = []
-        for source in selected:
-            def land(batch: SourceBatch, validators: dict | None = None) -> None:
+        # Chunks land on a background thread through one connection while the next ones are read.
+        with BackgroundWriter(warehouse.connect) as writer:
+            def land(batch: SourceBatch, kept_validators: dict | None = None) -> None:
                 # One chunk of a source's articles lands with its fetch log and file state, or not at all.
                 articles, fetches, file_state = pending(batch)
-                with warehouse.connect() as con:
-                    land_source_batch(con, articles, fetches, validators or {}, _utcnow(),
-                                      file_state=file_state, source=batch.source)
+                if articles or fetches or kept_validators or file_state:
+                    writer.submit(functools.partial(
+                        land_source_batch, articles=articles, fetches=fetches, validators=kept_validators or {},
+                        fetched_at=_utcnow(), file_state=file_state, source=batch.source))
 
-            file_state = None
-            if source.kind == "directory":
-                with warehouse.connect() as con:
-                    file_state = known_file_state(con, source.name)
-            batch = collect_source(source, known, validators=validators, file_state=file_state, land=land)
-            # The rest of the source (all of a web source) with its validators, in one transaction.
-            land(batch, batch.validators)
-            mark_landed(batch)
-            batches.append(batch)
-            for fetch in batch.fetches:
-                if fetch.outcome == "error":
-                    context.log.warning(f"source '{source.name}' failed on {fetch.url}: {fetch.error}")
-            context.log.info(f"source '{source.name}': " + ", ".join(
-                f"{outcome} {batch.count(outcome)}" for outcome in OUTCOMES if batch.count(outcome)))
+            for source in selected:
+                batch = collect_source(source, known, validators=validators, file_state=file_states.get(source.name),
+                                       land=land)
+                # The rest of the source (all of a web source) with its validators, in one transaction.
+                land(batch, batch.validators)
+                mark_landed(batch)
+                batches.append(batch)
+                for fetch in batch.fetches:
+                    if fetch.outcome == "error":
+                        context.log.warning(f"source '{source.name}' failed on {fetch.url}: {fetch.error}")
+                context.log.info(f"source '{source.name}': " + ", ".join(
+                    f"{outcome} {batch.count(outcome)}" for outcome in OUTCOMES if batch.count(outcome)))
         yield from _materializations(warehouse, batches)
         yield _error_rate_check(batches, config.max_error_rate)
         yield _staleness_check(warehouse, [s.name for s in selected], config.stale_after_days)
