@@ -157,18 +157,19 @@ def append_fetch_log(con: duckdb.DuckDBPyConnection, results: Iterable[FetchResu
 
 def articles_to_extract(con: duckdb.DuckDBPyConnection, extractor_version: str) -> list[tuple]:
     """(article_id, content_sha256, body_text, published_at, lang) of articles new, changed, or read by
-    another version, all at once: for small sets; the pipeline streams them (article_ids_to_extract)."""
+    another version, all at once: for small sets; the pipeline streams them (pending_articles)."""
     return con.execute(
         f"select a.article_id, a.content_sha256, a.body_text, a.published_at, a.lang {_PENDING} "
         "order by a.article_id", [extractor_version]).fetchall()
 
 
-_PENDING = """
+_PENDING_CONDITION = """(e.article_id is null
+           or e.content_sha256 <> a.content_sha256
+           or e.extractor_version <> ?)"""
+_PENDING = f"""
         from raw.articles a
         left join raw.extractions e on e.article_id = a.article_id
-        where e.article_id is null
-           or e.content_sha256 <> a.content_sha256
-           or e.extractor_version <> ?"""
+        where {_PENDING_CONDITION}"""
 
 
 def article_ids_to_extract(con: duckdb.DuckDBPyConnection, extractor_version: str) -> list[str]:
@@ -183,9 +184,19 @@ def pending_articles(con: duckdb.DuckDBPyConnection, extractor_version: str,
     batches from one streamed scan of raw.articles. Looking up a batch of ids instead re-read every
     body of the table for each batch: 2.5 s of CPU per 500 ids at 100k articles, against 7.5 s for
     streaming all 100k. Hold `con` open while the batches are written through another connection:
-    its snapshot does not see those writes, so no article comes twice."""
-    cursor = con.execute(f"select a.article_id, a.content_sha256, a.body_text, a.published_at, a.lang {_PENDING}",
-                         [extractor_version])
+    its snapshot does not see those writes, so no article comes twice.
+
+    The scan starts at the oldest last_fetched_at of a pending article (found without reading a
+    body): new and changed articles are the recently fetched ones, and DuckDB then skips the bodies
+    of the older rows (100 pending among 100k stored: ~0.2 s instead of ~4 s decompressing every body).
+    """
+    oldest = con.execute(f"select min(a.last_fetched_at) {_PENDING}", [extractor_version]).fetchone()[0]
+    if oldest is None:
+        return
+    cursor = con.execute(
+        "select a.article_id, a.content_sha256, a.body_text, a.published_at, a.lang "
+        "from raw.articles a left join raw.extractions e on e.article_id = a.article_id "
+        f"where a.last_fetched_at >= ? and {_PENDING_CONDITION}", [oldest, extractor_version])
     while batch := cursor.fetchmany(batch_size):
         yield batch
 

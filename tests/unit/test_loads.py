@@ -56,3 +56,25 @@ def test_a_chunk_that_fails_leaves_no_article_no_log_and_no_file_state(con):
                       file_state={"file:1.html": (1, 2), "file:2.html": (3, 4)}, source="s")
     assert [r[2] for r in rows(con)] == ["changed", "Company 2 raised $2 million."]
     assert con.execute("select count(*) from raw.file_state").fetchone() == (2,)
+
+
+def test_pending_articles_are_the_new_changed_and_other_version_ones_whatever_their_fetch_time(con):
+    from warehouse.loads import articles_to_extract, pending_articles, replace_mentions
+
+    T2, T3 = datetime(2026, 3, 3), datetime(2026, 3, 4)
+    upsert_articles(con, [article(i) for i in range(1, 6)], T0)
+    replace_mentions(con, [(a.article_id, a.content_sha256, []) for a in map(article, (1, 2, 3))], "v1", T1)
+    replace_mentions(con, [(article(4).article_id, article(4).content_sha256, [])], "v0", T1)
+    upsert_articles(con, [article(2, "Company 2 raised $7 million.")], T2)  # changed: fetched again
+    upsert_articles(con, [article(6)], T3)  # new, fetched last
+
+    def streamed(version, batch_size=2):
+        return sorted(row for batch in pending_articles(con, version, batch_size) for row in batch)
+
+    # 4 (other version, fetched first), 5 (never extracted, fetched first), 2 (changed), 6 (new)
+    expected = sorted(articles_to_extract(con, "v1"))
+    assert [row[0] for row in expected] == sorted(article(i).article_id for i in (2, 4, 5, 6))
+    assert streamed("v1") == expected
+    assert len(streamed("v2")) == 6  # a new extractor version re-reads everything
+    replace_mentions(con, [(r[0], r[1], []) for r in expected], "v1", T3)
+    assert streamed("v1") == []
