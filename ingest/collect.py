@@ -14,6 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -244,22 +245,31 @@ def _collect_directory(source: SourceConfig, known: dict[str, str], batch: Sourc
         seen[url] = state
         to_read.append((str(path), url))
     workers = worker_count(len(to_read), PARSE_PARALLEL_MIN)
-    with contextlib.closing(_read_in_order(to_read, dict(source.selectors or {}), workers)) as reads:
-        for read in reads:
-            fetch = FetchResult(source.name, read.url, read.started_at, None, read.nbytes, read.elapsed_ms, "new")
-            if read.error is not None:  # logged, not stored in file state: the file is tried again next run
-                batch.fetches.append(replace(fetch, outcome="error", error=read.error))
-                continue
-            canonical = canonical_url(read.canonical_url) if read.canonical_url else read.url
-            article = Article(url=read.url, canonical_url=canonical, source=source.name, title=read.title,
-                              published_at=read.published_at, lang=read.lang or source.lang,
-                              body_text=read.body_text)
-            _add(batch, article, known, fetch)
-            # Stored with the article (same transaction): the next run skips this file until it changes.
-            batch.file_state[read.url] = seen[read.url]
-            if land is not None and len(batch.articles) >= chunk_size:
-                land(batch)
-                mark_landed(batch)
+    n_read = 0
+    try:
+        with contextlib.closing(_read_in_order(to_read, dict(source.selectors or {}), workers)) as reads:
+            for read in reads:
+                n_read += 1
+                fetch = FetchResult(source.name, read.url, read.started_at, None, read.nbytes, read.elapsed_ms, "new")
+                if read.error is not None:  # logged, not stored in file state: the file is tried again next run
+                    batch.fetches.append(replace(fetch, outcome="error", error=read.error))
+                    continue
+                canonical = canonical_url(read.canonical_url) if read.canonical_url else read.url
+                article = Article(url=read.url, canonical_url=canonical, source=source.name, title=read.title,
+                                  published_at=read.published_at, lang=read.lang or source.lang,
+                                  body_text=read.body_text)
+                _add(batch, article, known, fetch)
+                # Stored with the article (same transaction): the next run skips this file until it changes.
+                batch.file_state[read.url] = seen[read.url]
+                if land is not None and len(batch.articles) >= chunk_size:
+                    land(batch)
+                    mark_landed(batch)
+    except BrokenProcessPool as error:
+        # A worker process died (killed, out of memory): what was read lands; the files not read are
+        # not in the file state, so the next run reads them.
+        batch.fetches.append(_error(source.name, source.path or "", BrokenProcessPool(
+            f"a parse worker process died; {len(to_read) - n_read} of {len(to_read)} files not read, "
+            f"read again next run ({error})")))
 
 
 def _read_in_order(files: list[tuple[str, str]], selectors: dict[str, str], workers: int) -> Iterator[FileRead]:

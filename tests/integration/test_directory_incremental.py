@@ -229,3 +229,50 @@ def test_a_file_rewritten_while_it_is_read_is_read_again_next_run(tmp_path, corp
     second, _ = run_source(db, source)
     assert [f.url.rsplit("/", 1)[-1] for f in second.fetches] == ["a002.html"]
     assert second.count("unchanged") == 7 and second.skipped_unchanged == 6
+
+
+def test_a_killed_parse_worker_costs_its_source_only_the_files_not_read(tmp_path, monkeypatch):
+    """SIGKILL a parse worker (as the OOM killer would): the source logs one error naming how many files
+    were not read, keeps what was read, and the next run reads the rest; the pool is not reused."""
+    import multiprocessing
+    import signal
+    import threading
+
+    import ingest.collect
+    from ingest.workers import WORKERS_ENV
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for i in range(400):
+        write_page(folder, i)
+    monkeypatch.setenv(WORKERS_ENV, "2")
+    monkeypatch.setattr(ingest.collect, "PARSE_PARALLEL_MIN", 10)
+    source = SourceConfig(name="dir", kind="directory", path=str(folder), max_articles=1000)
+    db = tmp_path / "w.duckdb"
+    killed = threading.Event()
+
+    def kill_a_worker():
+        while not killed.is_set():
+            workers = [p for p in multiprocessing.active_children() if p.pid]
+            if workers:
+                os.kill(workers[0].pid, signal.SIGKILL)
+                killed.set()
+            killed.wait(0.005)
+
+    killer = threading.Thread(target=kill_a_worker, daemon=True)
+    killer.start()
+    batch, _ = run_source(db, source, chunk_size=50)
+    killed.set()
+    killer.join(5)
+    errors = [f for f in batch.fetches if f.outcome == "error"]
+    assert len(errors) == 1 and "parse worker process died" in errors[0].error
+    n_read = batch.count("new")
+    assert f"{400 - n_read} of 400 files not read" in errors[0].error
+    assert count(db, "select count(*) from raw.articles") == [(n_read,)]
+    assert count(db, "select count(*) from raw.file_state") == [(n_read,)]
+
+    # The next run reads exactly the files the dead worker left, with a new pool.
+    again, _ = run_source(db, source, chunk_size=50)
+    assert again.count("new") == 400 - n_read and again.count("error") == 0
+    assert again.skipped_unchanged == n_read
+    assert count(db, "select count(*) from raw.articles") == [(400,)]
