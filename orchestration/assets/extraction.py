@@ -11,6 +11,7 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timezone
 
 import dagster as dg
@@ -58,16 +59,26 @@ def extract_pending(connect: Connect, extractor_version: str, extracted_at: date
             for rows in batches:
                 write(extract_rows(rows))
             return n_articles, n_facts
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            in_flight: deque[list[Future]] = deque()
-            for rows in batches:
-                step = -(-len(rows) // (workers * 2))  # two pieces per worker: the slower one does not stall the batch
-                in_flight.append([pool.submit(extract_rows, rows[i:i + step]) for i in range(0, len(rows), step)])
-                if len(in_flight) > 1:  # keep one batch extracting while the one before is written
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+                in_flight: deque[list[Future]] = deque()
+                for rows in batches:
+                    # two pieces per worker: the slower one does not stall the batch
+                    step = -(-len(rows) // (workers * 2))
+                    in_flight.append([pool.submit(extract_rows, rows[i:i + step]) for i in range(0, len(rows), step)])
+                    if len(in_flight) > 1:  # keep one batch extracting while the one before is written
+                        write(_collect(in_flight.popleft()))
+                while in_flight:
                     write(_collect(in_flight.popleft()))
-            while in_flight:
-                write(_collect(in_flight.popleft()))
+        except BrokenProcessPool as error:
+            raise ExtractionWorkerDied(
+                f"an extraction worker process died (killed, or out of memory) after {n_articles} articles were "
+                "extracted and stored; the others are still pending and the next run extracts them") from error
     return n_articles, n_facts
+
+
+class ExtractionWorkerDied(RuntimeError):
+    """A worker process of the extraction pool died; every batch written before it is kept."""
 
 
 def _collect(futures: list[Future]) -> list[tuple]:
