@@ -5,7 +5,6 @@ from datetime import datetime
 import pytest
 
 from ingest.records import Article, FetchResult
-from warehouse.connection import connect, ensure_raw_schema
 from warehouse.loads import land_source_batch, upsert_articles
 
 T0, T1 = datetime(2026, 3, 1), datetime(2026, 3, 2)
@@ -15,13 +14,6 @@ def article(i: int, body: str | None = None) -> Article:
     url = f"https://n.example/{i}"
     return Article(url=url, canonical_url=url, source="s", title=f"t{i}", published_at=T0, lang="en",
                    body_text=body or f"Company {i} raised ${i} million.")
-
-
-@pytest.fixture
-def con(tmp_path):
-    with connect(tmp_path / "w.duckdb") as connection:
-        ensure_raw_schema(connection)
-        yield connection
 
 
 def rows(con):

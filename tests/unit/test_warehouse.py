@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from ingest.records import Article, CapexMention, DealMention, Evidence
-from warehouse.connection import WarehouseLockedError, connect, ensure_raw_schema
+from warehouse.connection import WarehouseLockedError, connect
 from warehouse.loads import articles_to_extract, replace_mentions, upsert_articles
 from warehouse.query import format_rows, run_query
 
@@ -25,13 +25,6 @@ def deal(amount=5e9):
 def capex():
     return CapexMention("Amazon", "Amazon", "2026", "guidance", 2e11, 2e11, "USD", "approx", 2e11, 2e11, False,
                         Evidence("Amazon plans $200bn.", 0, 20))
-
-
-@pytest.fixture
-def con(tmp_path):
-    with connect(tmp_path / "w.duckdb") as connection:
-        ensure_raw_schema(connection)
-        yield connection
 
 
 def test_upsert_is_idempotent_and_keeps_first_fetch_time(con):
