@@ -252,9 +252,11 @@ def test_a_killed_parse_worker_costs_its_source_only_the_files_not_read(tmp_path
     killed = threading.Event()
 
     def kill_a_worker():
+        # Only once both workers are up: a kill while the pool still spawns its second worker makes
+        # CPython's spawn fail with "OSError: handle is closed" instead of BrokenProcessPool.
         while not killed.is_set():
             workers = [p for p in multiprocessing.active_children() if p.pid]
-            if workers:
+            if len(workers) >= 2:
                 os.kill(workers[0].pid, signal.SIGKILL)
                 killed.set()
             killed.wait(0.005)

@@ -90,9 +90,11 @@ def test_a_killed_extraction_worker_keeps_the_written_batches_and_the_next_run_f
     before = {p.pid for p in multiprocessing.active_children()}  # e.g. an idle parse pool of an earlier test
 
     def kill_a_worker():
+        # Only once both workers are up: a kill while the pool still spawns its second worker makes
+        # CPython's spawn fail with "OSError: handle is closed" instead of BrokenProcessPool.
         while not done.is_set():
             workers = [p for p in multiprocessing.active_children() if p.pid and p.pid not in before]
-            if workers:
+            if len(workers) >= 2:
                 os.kill(workers[0].pid, signal.SIGKILL)
                 return
             done.wait(0.005)
