@@ -234,12 +234,9 @@ def test_a_file_rewritten_while_it_is_read_is_read_again_next_run(tmp_path, corp
 def test_a_killed_parse_worker_costs_its_source_only_the_files_not_read(tmp_path, monkeypatch):
     """SIGKILL a parse worker (as the OOM killer would): the source logs one error naming how many files
     were not read, keeps what was read, and the next run reads the rest; the pool is not reused."""
-    import multiprocessing
-    import signal
-    import threading
-
     import ingest.collect
     from ingest.workers import WORKERS_ENV
+    from tests.process_faults import sigkill_a_pool_worker
 
     folder = tmp_path / "pages"
     folder.mkdir()
@@ -249,23 +246,8 @@ def test_a_killed_parse_worker_costs_its_source_only_the_files_not_read(tmp_path
     monkeypatch.setattr(ingest.collect, "PARSE_PARALLEL_MIN", 10)
     source = SourceConfig(name="dir", kind="directory", path=str(folder), max_articles=1000)
     db = tmp_path / "w.duckdb"
-    killed = threading.Event()
-
-    def kill_a_worker():
-        # Only once both workers are up: a kill while the pool still spawns its second worker makes
-        # CPython's spawn fail with "OSError: handle is closed" instead of BrokenProcessPool.
-        while not killed.is_set():
-            workers = [p for p in multiprocessing.active_children() if p.pid]
-            if len(workers) >= 2:
-                os.kill(workers[0].pid, signal.SIGKILL)
-                killed.set()
-            killed.wait(0.005)
-
-    killer = threading.Thread(target=kill_a_worker, daemon=True)
-    killer.start()
-    batch, _ = run_source(db, source, chunk_size=50)
-    killed.set()
-    killer.join(5)
+    with sigkill_a_pool_worker():  # the pool may be one kept idle by an earlier test: its workers count
+        batch, _ = run_source(db, source, chunk_size=50)
     errors = [f for f in batch.fetches if f.outcome == "error"]
     assert len(errors) == 1 and "parse worker process died" in errors[0].error
     n_read = batch.count("new")

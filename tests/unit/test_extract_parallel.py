@@ -75,36 +75,16 @@ def test_worker_count(monkeypatch, pending, env, expected):
 def test_a_killed_extraction_worker_keeps_the_written_batches_and_the_next_run_finishes(tmp_path):
     """SIGKILL an extraction worker: a clear error, the batches written before it stay, nothing is
     written twice, and the next run extracts the rest to the same facts as an undisturbed run."""
-    import multiprocessing
-    import os
-    import signal
-    import threading
-
     from orchestration.assets.extraction import ExtractionWorkerDied
+    from tests.process_faults import sigkill_a_pool_worker
 
     n = 60
     reference, killed_db = tmp_path / "reference.duckdb", tmp_path / "killed.duckdb"
     extract_pending(warehouse_with_articles(reference, n), EXTRACTOR_VERSION, T0, workers=1)
     connect_killed = warehouse_with_articles(killed_db, n)
-    done = threading.Event()
-    before = {p.pid for p in multiprocessing.active_children()}  # e.g. an idle parse pool of an earlier test
-
-    def kill_a_worker():
-        # Only once both workers are up: a kill while the pool still spawns its second worker makes
-        # CPython's spawn fail with "OSError: handle is closed" instead of BrokenProcessPool.
-        while not done.is_set():
-            workers = [p for p in multiprocessing.active_children() if p.pid and p.pid not in before]
-            if len(workers) >= 2:
-                os.kill(workers[0].pid, signal.SIGKILL)
-                return
-            done.wait(0.005)
-
-    killer = threading.Thread(target=kill_a_worker, daemon=True)
-    killer.start()
-    with pytest.raises(ExtractionWorkerDied, match="extraction worker process died"):
+    with sigkill_a_pool_worker(spare_running=True), \
+            pytest.raises(ExtractionWorkerDied, match="extraction worker process died"):
         extract_pending(connect_killed, EXTRACTOR_VERSION, T0, workers=2, batch_size=10)
-    done.set()
-    killer.join(5)
     with connect(killed_db, read_only=True) as con:
         left = len(article_ids_to_extract(con, EXTRACTOR_VERSION))
     assert 0 < left <= n
