@@ -36,6 +36,10 @@ def extract_workers(n_pending: int, parallel_min: int = PARALLEL_MIN) -> int:
     return worker_count(n_pending, parallel_min)  # the same rule as directory parsing (ingest.workers)
 
 
+class ExtractionWorkerDied(RuntimeError):
+    """A worker process of the extraction pool died; every batch written before it is kept."""
+
+
 def extract_pending(connect: Connect, extractor_version: str, extracted_at: datetime,
                     workers: int = 1, batch_size: int = BATCH_SIZE) -> tuple[int, int]:
     """Extract every pending article and swap its mentions in, a batch per transaction.
@@ -75,10 +79,6 @@ def extract_pending(connect: Connect, extractor_version: str, extracted_at: date
                 f"an extraction worker process died (killed, or out of memory) after {n_articles} articles were "
                 "extracted and stored; the others are still pending and the next run extracts them") from error
     return n_articles, n_facts
-
-
-class ExtractionWorkerDied(RuntimeError):
-    """A worker process of the extraction pool died; every batch written before it is kept."""
 
 
 def _collect(futures: list[Future]) -> list[tuple]:
